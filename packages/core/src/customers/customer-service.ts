@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { CoreContext } from '../context.js';
+import { parseInput } from '../domain/content-schema.js';
+import type { Actor, Customer, CustomerNote, Message, Page, Ticket } from '../domain/model.js';
+import { SYSTEM_ACTOR } from '../domain/model.js';
+import { NotFoundError } from '../errors.js';
+import { normalizePhone } from '../phone/phone-number.js';
+
+const patchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).nullable().optional(),
+    tags: z.array(z.string().trim().min(1).max(64)).max(100).optional(),
+  })
+  .strict();
+const noteSchema = z.string().trim().min(1, 'note must not be empty').max(10_000);
+const listSchema = z.object({
+  search: z.string().max(200).optional(),
+  tag: z.string().max(64).optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(512).optional(),
+});
+
+/** `sb.customers`: the people who write in, their tags, notes and history. */
+export class CustomerService {
+  readonly #ctx: CoreContext;
+
+  constructor(ctx: CoreContext) {
+    this.#ctx = ctx;
+  }
+
+  /** @throws NotFoundError */
+  async get(customerId: string): Promise<Customer> {
+    const customer = await this.#ctx.store.getCustomer(customerId);
+    if (!customer) throw new NotFoundError('customer', customerId);
+    return customer;
+  }
+
+  /** The customer with this phone (any format `normalizePhone` accepts), or null. @throws InvalidPhoneError */
+  findByPhone(phone: string): Promise<Customer | null> {
+    return this.#ctx.store.findCustomerByIdentity(normalizePhone(phone, { defaultCountry: this.#ctx.defaultCountry }));
+  }
+
+  list(query: z.input<typeof listSchema> = {}): Promise<Page<Customer>> {
+    return this.#ctx.store.listCustomers(parseInput(listSchema, query, 'customer query'));
+  }
+
+  /** Change name or tags (tags are replaced; duplicates removed). @throws NotFoundError, ValidationError */
+  async update(customerId: string, patch: z.input<typeof patchSchema>, actor: Actor = SYSTEM_ACTOR): Promise<Customer> {
+    const data = parseInput(patchSchema, patch, 'customer update');
+    const customer = await this.#ctx.store.updateCustomer(customerId, {
+      ...data,
+      ...(data.tags ? { tags: [...new Set(data.tags)] } : {}),
+      at: this.#ctx.clock.now(),
+    });
+    if (!customer) throw new NotFoundError('customer', customerId);
+    await this.#audit(actor, 'customer.updated', customerId, data);
+    return customer;
+  }
+
+  /** Add tags, keeping existing ones. */
+  async tag(customerId: string, tags: string[], actor: Actor = SYSTEM_ACTOR): Promise<Customer> {
+    const customer = await this.get(customerId);
+    return this.update(customerId, { tags: [...customer.tags, ...tags] }, actor);
+  }
+
+  /** @throws NotFoundError, ValidationError */
+  async addNote(customerId: string, text: string, author: Actor = SYSTEM_ACTOR): Promise<CustomerNote> {
+    const body = parseInput(noteSchema, text, 'note');
+    const note = await this.#ctx.store.addCustomerNote({ customerId, author, text: body, at: this.#ctx.clock.now() });
+    if (!note) throw new NotFoundError('customer', customerId);
+    await this.#audit(author, 'customer.note_added', customerId, { noteId: note.id });
+    return note;
+  }
+
+  notes(customerId: string): Promise<CustomerNote[]> {
+    return this.#ctx.store.listCustomerNotes(customerId);
+  }
+
+  /** Every message with this customer, across tickets and channels, oldest first. */
+  history(customerId: string, page: { limit?: number; cursor?: string } = {}): Promise<Page<Message>> {
+    return this.#ctx.store.listMessages({ customerId, limit: page.limit ?? 100, ...(page.cursor ? { cursor: page.cursor } : {}) });
+  }
+
+  /** The customer's tickets, newest first. */
+  tickets(customerId: string, page: { limit?: number; cursor?: string } = {}): Promise<Page<Ticket>> {
+    return this.#ctx.store.listTickets({ customerId, limit: page.limit ?? 50, ...(page.cursor ? { cursor: page.cursor } : {}) });
+  }
+
+  async #audit(actor: Actor, action: string, customerId: string, data: Record<string, unknown>): Promise<void> {
+    await this.#ctx.store.appendAudit({ actor, action, entity: { type: 'customer', id: customerId }, data, at: this.#ctx.clock.now() });
+  }
+}

@@ -1,0 +1,36 @@
+import type { ConnectionStateEvent } from './driver/driver.js';
+import type { Agent, AgentStatus, Customer, Message, MessageError, Ticket, TicketEvent } from './domain/model.js';
+
+/**
+ * Every event a Switchboard emits, with its payload. Listen with `sb.on(name, listener)`.
+ * Events are emitted after the change is stored; a listener that throws is logged and ignored.
+ */
+export interface SwitchboardEvents {
+  /** A customer message was stored (once per provider message, however often it was delivered). */
+  'message.received': (e: { message: Message; ticket: Ticket; customer: Customer }) => void;
+  /** The provider accepted an outbound message. */
+  'message.sent': (e: { message: Message }) => void;
+  /** An outbound message failed (at send time or by a later receipt). */
+  'message.failed': (e: { message: Message; error: MessageError }) => void;
+  /** An outbound message's delivery status moved forward. */
+  'message.status': (e: { message: Message; previous: Message['status'] }) => void;
+  'customer.created': (e: { customer: Customer }) => void;
+  'ticket.created': (e: { ticket: Ticket; event: TicketEvent }) => void;
+  'ticket.reopened': (e: { ticket: Ticket; event: TicketEvent }) => void;
+  /** A ticket got an agent (routing, manual assignment). */
+  'ticket.assigned': (e: { ticket: Ticket; event: TicketEvent }) => void;
+  /** A ticket moved to another agent or branch. */
+  'ticket.transferred': (e: { ticket: Ticket; event: TicketEvent }) => void;
+  /** A ticket went (back) into the queue without an agent. */
+  'ticket.queued': (e: { ticket: Ticket; event: TicketEvent }) => void;
+  /** open ↔ pending. */
+  'ticket.status_changed': (e: { ticket: Ticket; event: TicketEvent }) => void;
+  'ticket.closed': (e: { ticket: Ticket; event: TicketEvent }) => void;
+  'agent.status_changed': (e: { agent: Agent; previous: AgentStatus }) => void;
+  /** A channel's connection state changed (QR to scan, connected, failed, ...). */
+  'channel.state': (e: { channelId: string } & ConnectionStateEvent) => void;
+  /** Background work failed (a sweeper, a driver event that could not be processed). */
+  error: (e: { error: Error; context: string }) => void;
+}
+
+export type SwitchboardEventName = keyof SwitchboardEvents;

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { CoreContext } from '../context.js';
+import type { ConnectionStateEvent, DriverEvent, MessageReceivedEvent } from '../driver/driver.js';
+import { parseInboundContent, parseInput } from '../domain/content-schema.js';
+import type { Customer, Message, Ticket } from '../domain/model.js';
+import { normalizePhone } from '../phone/phone-number.js';
+import type { MessageService } from '../messages/message-service.js';
+import type { Router } from '../routing/router.js';
+
+const receivedSchema = z.object({
+  type: z.literal('message.received'),
+  providerMessageId: z.string().trim().min(1).max(256),
+  from: z.object({
+    address: z.string().trim().min(1).max(256),
+    phone: z.string().max(32).optional(),
+    name: z.string().max(256).optional(),
+  }),
+  content: z.unknown(),
+  timestamp: z.date(),
+  replyToProviderMessageId: z.string().min(1).max(256).optional(),
+});
+
+const statusSchema = z.object({
+  type: z.literal('message.status'),
+  providerMessageId: z.string().trim().min(1).max(256),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  timestamp: z.date(),
+  reference: z.string().min(1).max(512).optional(),
+  error: z.object({ code: z.string(), message: z.string(), providerCode: z.string().optional() }).optional(),
+});
+
+const stateSchema = z.object({
+  type: z.literal('connection.state'),
+  state: z.enum(['starting', 'qr', 'connected', 'disconnected', 'unhealthy', 'failed', 'stopped']),
+  qr: z.object({ value: z.string(), imageDataUrl: z.string().optional() }).optional(),
+  reason: z.string().max(2000).optional(),
+  timestamp: z.date(),
+});
+
+/** The outcome of one inbound message. */
+export type InboundResult =
+  | { duplicate: true; message: Message }
+  | { duplicate: false; message: Message; ticket: Ticket; customer: Customer };
+
+export interface InboundSettings {
+  reopenWindowMs: number;
+}
+
+/**
+ * Turns normalized driver events into stored state: dedupe, customer upsert, the one open
+ * ticket, routing, events. The atomic part is one store call (`ingestInbound`); routing after
+ * it is itself atomic per assignment, and a crash between the two leaves the ticket queued for
+ * the next drain — never lost, never double-assigned.
+ */
+export class InboundPipeline {
+  readonly #ctx: CoreContext;
+  readonly #router: Router;
+  readonly #messages: MessageService;
+  readonly #settings: InboundSettings;
+  readonly #states = new Map<string, ConnectionStateEvent>();
+
+  constructor(ctx: CoreContext, router: Router, messages: MessageService, settings: InboundSettings) {
+    this.#ctx = ctx;
+    this.#router = router;
+    this.#messages = messages;
+    this.#settings = settings;
+  }
+
+  /** The last connection state a channel reported, if any. */
+  connectionState(channelId: string): ConnectionStateEvent | undefined {
+    return this.#states.get(channelId);
+  }
+
+  /**
+   * Process one event from a channel's driver. Resolves when it is durably handled.
+   * @throws UnknownChannelError, ValidationError, InvalidPhoneError (nothing is stored then)
+   */
+  async handle(channelId: string, event: DriverEvent): Promise<void> {
+    this.#ctx.channel(channelId);
+    switch (event?.type) {
+      case 'message.received':
+        await this.receive(channelId, event);
+        return;
+      case 'message.status':
+        await this.#messages.applyStatus(channelId, parseInput(statusSchema, event, 'status event'));
+        return;
+      case 'connection.state': {
+        const state = parseInput(stateSchema, event, 'connection state event');
+        this.#states.set(channelId, state);
+        this.#ctx.emit('channel.state', { channelId, ...state });
+        return;
+      }
+      default:
+        parseInput(z.object({ type: z.enum(['message.received', 'message.status', 'connection.state']) }), event, 'driver event');
+    }
+  }
+
+  /** Ingest one customer message. Delivered N times, it is stored, routed and emitted once. */
+  async receive(channelId: string, event: MessageReceivedEvent): Promise<InboundResult> {
+    const channel = this.#ctx.channel(channelId);
+    const input = parseInput(receivedSchema, event, 'inbound message');
+    const content = parseInboundContent(input.content);
+    const phone = input.from.phone === undefined ? null : normalizePhone(input.from.phone);
+
+    const result = await this.#ctx.store.ingestInbound({
+      channelId,
+      providerMessageId: input.providerMessageId,
+      sender: {
+        identity: phone ?? `${channelId}/${input.from.address}`,
+        phone,
+        name: input.from.name?.trim() || null,
+        address: input.from.address,
+      },
+      content,
+      providerTimestamp: input.timestamp,
+      replyToProviderMessageId: input.replyToProviderMessageId ?? null,
+      at: this.#ctx.clock.now(),
+      reopenWindowMs: this.#settings.reopenWindowMs,
+      newTicket: { branch: channel.branch, skills: [] },
+    });
+    if (result.duplicate) return { duplicate: true, message: result.message };
+
+    const { customer, message, events } = result;
+    let { ticket } = result;
+    if (result.customerCreated) this.#ctx.emit('customer.created', { customer });
+    for (const event of events) {
+      if (event.type === 'opened') this.#ctx.emit('ticket.created', { ticket, event });
+      else if (event.type === 'reopened') this.#ctx.emit('ticket.reopened', { ticket, event });
+      else this.#ctx.emit('ticket.status_changed', { ticket, event });
+    }
+    this.#ctx.emit('message.received', { message, ticket, customer });
+    if (ticket.status === 'queued') ticket = (await this.#router.route(ticket)) ?? ticket;
+    return { duplicate: false, message, ticket, customer };
+  }
+}

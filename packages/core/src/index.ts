@@ -1,0 +1,62 @@
+/**
+ * @switchboard/core — contracts (Driver, Store), the inbound pipeline, tickets, routing and
+ * outbound replies. Storage and WhatsApp providers are separate packages that implement the
+ * two contracts; `@switchboard/core/testing` holds the contract suites, the simulator driver
+ * and a manual clock.
+ *
+ * @packageDocumentation
+ */
+export { createSwitchboard } from './switchboard.js';
+export type { Switchboard, SwitchboardOptions, ChannelOptions, BuiltInStrategy } from './switchboard.js';
+export type { SwitchboardEvents, SwitchboardEventName } from './events.js';
+
+export type * from './driver/driver.js';
+export { RuntimeDriver } from './driver/runtime-driver.js';
+export type * from './store/store.js';
+export { createRuntimeStore, type RuntimeStore } from './store/runtime-store.js';
+
+export type * from './domain/model.js';
+export { SYSTEM_ACTOR, NON_CLOSED_STATUSES } from './domain/model.js';
+export type * from './domain/message-content.js';
+export { previewContent, isWindowExempt } from './domain/message-content.js';
+export { canAdvanceStatus } from './domain/delivery-status.js';
+export { parseOutboundContent, parseInboundContent, parseInput } from './domain/content-schema.js';
+
+export {
+  SwitchboardError,
+  ValidationError,
+  InvalidPhoneError,
+  UnknownChannelError,
+  NotFoundError,
+  ConflictError,
+  TicketClosedError,
+  AgentAtCapacityError,
+  WindowClosedError,
+  UnsupportedContentError,
+  LifecycleError,
+  DriverError,
+  StoreError,
+  isSwitchboardError,
+} from './errors.js';
+export type { SwitchboardErrorOptions, ValidationIssue, EntityKind, DriverErrorOptions } from './errors.js';
+
+export { systemClock, every, type Clock, type TimerHandle } from './clock.js';
+export { silentLogger, childLogger, errorForLog, type Logger } from './logger.js';
+export { newId, type IdPrefix } from './ids.js';
+
+export { normalizePhone, phoneFromWaId, canonicalizeWhatsAppDigits, toLatinDigits, isE164 } from './phone/phone-number.js';
+export type { E164, NormalizePhoneOptions } from './phone/phone-number.js';
+export { parseWhatsAppId, phoneFromWhatsAppId, chatIdFromPhone, type WhatsAppId } from './phone/whatsapp-id.js';
+
+export type { RoutingStrategy, RoutingContext } from './routing/routing-strategy.js';
+export { leastLoaded } from './routing/least-loaded.js';
+export { roundRobin } from './routing/round-robin.js';
+export { sticky } from './routing/sticky.js';
+
+export type { AgentService, CreateAgent, UpdateAgent } from './agents/agent-service.js';
+export type { CustomerService } from './customers/customer-service.js';
+export type { TicketService, TicketActionOptions, TransferTarget } from './tickets/ticket-service.js';
+export type { MessageService, SendMessageInput } from './messages/message-service.js';
+export type { InboundResult } from './inbound/inbound-pipeline.js';
+export type { WebhookHandler, NodeWebhookOptions } from './webhooks/webhook-handler.js';
+export { DEFAULT_MAX_WEBHOOK_BYTES } from './webhooks/webhook-handler.js';

@@ -1,0 +1,138 @@
+import type { AgentLoad, Ticket } from '../domain/model.js';
+import { SYSTEM_ACTOR } from '../domain/model.js';
+import type { CoreContext } from '../context.js';
+import { errorForLog } from '../logger.js';
+import type { RoutingStrategy } from './routing-strategy.js';
+
+const MAX_ROUTING_ROUNDS = 5;
+const DRAIN_BATCH = 200;
+
+/**
+ * Assigns queued tickets to agents. Every assignment is one atomic, capacity-checked store call
+ * that also requires the ticket to still be queued and unassigned, so concurrent routers (in
+ * this process or others) can neither double-assign a ticket nor overfill an agent.
+ */
+export class Router {
+  readonly #ctx: CoreContext;
+  readonly #strategy: RoutingStrategy;
+  #draining: Promise<void> | undefined;
+  #drainAgain = false;
+
+  constructor(ctx: CoreContext, strategy: RoutingStrategy) {
+    this.#ctx = ctx;
+    this.#strategy = strategy;
+  }
+
+  get strategyName(): string {
+    return this.#strategy.name;
+  }
+
+  /**
+   * Try to give a queued ticket an agent. Returns the assigned ticket, or null when nobody can
+   * take it now (it stays queued and a later drain picks it up).
+   */
+  async route(ticket: Ticket): Promise<Ticket | null> {
+    return (await this.#tryRoute(ticket)).assigned;
+  }
+
+  /** `noAgent` tells a drain that nobody in the ticket's branch/skills group can take work now. */
+  async #tryRoute(ticket: Ticket): Promise<{ assigned: Ticket | null; noAgent: boolean }> {
+    const { store, clock } = this.#ctx;
+    for (let round = 0; round < MAX_ROUTING_ROUNDS; round++) {
+      const candidates = await store.listAgents({
+        status: 'online',
+        belowCapacity: true,
+        ...(ticket.branch !== null ? { branch: ticket.branch } : {}),
+        ...(ticket.skills.length > 0 ? { skills: ticket.skills } : {}),
+      });
+      if (candidates.length === 0) return { assigned: null, noAgent: true };
+      const ranked = await this.#rank(ticket, candidates);
+      for (const agent of ranked) {
+        const result = await store.assignTicket({
+          ticketId: ticket.id,
+          agentId: agent.id,
+          kind: 'assigned',
+          requireOnline: true,
+          expect: { statuses: ['queued'], assigneeId: null },
+          actor: SYSTEM_ACTOR,
+          reason: `routing:${this.#strategy.name}`,
+          at: clock.now(),
+        });
+        if (result.ok) {
+          this.#ctx.emit('ticket.assigned', { ticket: result.ticket, event: result.event });
+          return { assigned: result.ticket, noAgent: false };
+        }
+        // Lost a race for this agent's last slot: try the next one.
+        if (result.reason === 'at_capacity' || result.reason === 'agent_offline' || result.reason === 'agent_not_found') continue;
+        // The ticket itself moved on (assigned elsewhere, closed, transferred): nothing to do.
+        return { assigned: null, noAgent: false };
+      }
+    }
+    return { assigned: null, noAgent: false };
+  }
+
+  /**
+   * Assign queued tickets, longest-waiting first, until no queued ticket can be placed.
+   * Concurrent calls coalesce: one drain runs at a time and runs once more if asked meanwhile.
+   */
+  drain(): Promise<void> {
+    if (this.#draining) {
+      this.#drainAgain = true;
+      return this.#draining;
+    }
+    this.#draining = (async () => {
+      try {
+        do {
+          this.#drainAgain = false;
+          await this.#drainOnce();
+        } while (this.#drainAgain);
+      } catch (error) {
+        this.#ctx.logger.error({ err: errorForLog(error) }, 'queue drain failed');
+        this.#ctx.emit('error', { error: error as Error, context: 'routing.drain' });
+      } finally {
+        this.#draining = undefined;
+      }
+    })();
+    return this.#draining;
+  }
+
+  async #drainOnce(): Promise<void> {
+    for (;;) {
+      const queued = await this.#ctx.store.listQueuedTickets({ limit: DRAIN_BATCH });
+      if (queued.length === 0) return;
+      // Tickets with the same branch+skills compete for the same agents: once one finds no
+      // candidate, the rest of that group cannot be placed in this pass either.
+      const exhausted = new Set<string>();
+      let assigned = 0;
+      for (const ticket of queued) {
+        const group = `${ticket.branch ?? ''}|${[...ticket.skills].sort().join(',')}`;
+        if (exhausted.has(group)) continue;
+        const outcome = await this.#tryRoute(ticket);
+        if (outcome.assigned) assigned++;
+        else if (outcome.noAgent) exhausted.add(group);
+      }
+      if (assigned === 0 || queued.length < DRAIN_BATCH) return;
+    }
+  }
+
+  async #rank(ticket: Ticket, candidates: readonly AgentLoad[]): Promise<readonly AgentLoad[]> {
+    const ranked = await this.#strategy.rank({
+      ticket,
+      candidates,
+      now: this.#ctx.clock.now(),
+      previousAgentId: () => this.#previousAgentId(ticket),
+    });
+    // A reopened ticket goes back to the agent who had it, whatever the strategy, when possible.
+    if (ticket.reopenCount > 0 && ticket.lastAssigneeId) {
+      const previous = ranked.find((a) => a.id === ticket.lastAssigneeId);
+      if (previous) return [previous, ...ranked.filter((a) => a !== previous)];
+    }
+    return ranked;
+  }
+
+  async #previousAgentId(ticket: Ticket): Promise<string | null> {
+    if (ticket.lastAssigneeId) return ticket.lastAssigneeId;
+    const page = await this.#ctx.store.listTickets({ customerId: ticket.customerId, channelId: ticket.channelId, limit: 10 });
+    return page.items.find((t) => t.id !== ticket.id && t.lastAssigneeId)?.lastAssigneeId ?? null;
+  }
+}

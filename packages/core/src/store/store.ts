@@ -1,0 +1,347 @@
+/**
+ * The Store contract: everything Switchboard persists. Types only.
+ *
+ * Rule: every operation that must be atomic under concurrency (many requests in one process,
+ * many processes on one database) is ONE method here, so each store implements the guarantee
+ * in its own way (a synchronous critical section in memory; a transaction with constraints in
+ * Postgres). Core never composes two store calls where a race between them could break a
+ * guarantee.
+ *
+ * Conventions:
+ * - Stores return fresh objects; mutating a returned object never changes stored state.
+ * - Times are `Date`s chosen by core's clock (`at`), never read from the store's own clock.
+ * - Ids are minted by the store with `newId()` from `@switchboard/core` unless given.
+ * - Expected failures (lost race, capacity) are results (`{ ok: false, reason }`); unexpected
+ *   ones throw. A store may throw `SwitchboardError` subclasses (`ConflictError`,
+ *   `TicketClosedError`); core wraps anything else into a `StoreError` with the cause attached.
+ * - Cursors are opaque strings produced by the same store.
+ * - `@switchboard/core/testing` `runStoreContract` checks all of this.
+ */
+import type { MessageContent } from '../domain/message-content.js';
+import type {
+  Actor,
+  Agent,
+  AgentLoad,
+  AgentStatus,
+  AuditEntry,
+  Customer,
+  CustomerChannel,
+  CustomerNote,
+  DeliveryStatus,
+  Message,
+  MessageError,
+  Page,
+  Ticket,
+  TicketEvent,
+  TicketStatus,
+} from '../domain/model.js';
+
+export interface Store {
+  /** Store kind for logs and errors, e.g. `memory`, `postgres`. */
+  readonly kind: string;
+  /** Prepare the store (run migrations, open pools). Called once by core before any other method. */
+  init(): Promise<void>;
+  /** Release every resource. Called once by core; no method is called afterwards. */
+  close(): Promise<void>;
+
+  // ---------------------------------------------------------------- agents
+
+  /** Create an agent. Throws `ConflictError` when `id` is taken. */
+  createAgent(input: CreateAgentInput): Promise<Agent>;
+  /** Change an agent's profile. Returns null when the agent does not exist. */
+  updateAgent(id: string, patch: AgentPatch): Promise<Agent | null>;
+  /** Set online/offline. Returns the agent and its previous status, or null when it does not exist. */
+  setAgentStatus(input: { agentId: string; status: AgentStatus; at: Date }): Promise<{ agent: Agent; previous: AgentStatus } | null>;
+  /** One agent, or null. */
+  getAgent(id: string): Promise<Agent | null>;
+  /** Agents with their current load (non-closed tickets assigned), ordered by id. */
+  listAgents(filter?: AgentFilter): Promise<AgentLoad[]>;
+
+  // ---------------------------------------------------------------- customers
+
+  /** One customer, or null. */
+  getCustomer(id: string): Promise<Customer | null>;
+  /** The customer with this identity key (E.164 phone or `<channel>/<address>`), or null. */
+  findCustomerByIdentity(identity: string): Promise<Customer | null>;
+  /** Create the customer with this identity or return the existing one (atomically: never two). */
+  upsertCustomer(input: UpsertCustomerInput): Promise<{ customer: Customer; created: boolean }>;
+  /** Change name or tags. Returns null when the customer does not exist. */
+  updateCustomer(id: string, patch: CustomerPatch): Promise<Customer | null>;
+  /** Customers, newest first; `search` matches name or phone (case-insensitive substring). */
+  listCustomers(query: CustomerQuery): Promise<Page<Customer>>;
+  /** How the customer is reached on a channel, or null if they never wrote there. */
+  getCustomerChannel(customerId: string, channelId: string): Promise<CustomerChannel | null>;
+  /** Add a note. Returns null when the customer does not exist. */
+  addCustomerNote(input: { customerId: string; author: Actor; text: string; at: Date }): Promise<CustomerNote | null>;
+  /** A customer's notes, oldest first. */
+  listCustomerNotes(customerId: string): Promise<CustomerNote[]>;
+
+  // ---------------------------------------------------------------- inbound
+
+  /**
+   * The inbound hot path, atomically: unless (channel, providerMessageId) was seen before,
+   * upsert the customer and their channel address, find the one non-closed ticket of the
+   * customer on the channel — or reopen the last one if it closed within `reopenWindowMs`, or
+   * open a new `queued` one — move a `pending` ticket back to `open`, and store the message.
+   * A duplicate changes nothing and returns the first stored message.
+   * Guarantees 1 (stored once) and 2 (at most one non-closed ticket per customer and channel).
+   */
+  ingestInbound(input: IngestInboundInput): Promise<IngestInboundResult>;
+
+  // ---------------------------------------------------------------- tickets
+
+  /** One ticket, or null. */
+  getTicket(id: string): Promise<Ticket | null>;
+  /** Tickets matching every given filter, newest first. */
+  listTickets(query: TicketQuery): Promise<Page<Ticket>>;
+  /** `queued` tickets, the longest-waiting first (by `queuedAt`, then id). */
+  listQueuedTickets(query: { limit: number; channelId?: string }): Promise<Ticket[]>;
+  /** Non-closed tickets whose `lastActivityAt` is at or before `inactiveSince`, oldest activity first. */
+  listInactiveTickets(query: { inactiveSince: Date; limit: number }): Promise<Ticket[]>;
+  /**
+   * Assign (or transfer) a ticket to an agent, atomically checking that the ticket is not
+   * closed, matches `expect`, and that the agent exists, is online when `requireOnline`, and
+   * holds fewer non-closed tickets than their capacity (guarantee 3: never overshoots, across
+   * processes). A `queued` ticket becomes `open`; `open`/`pending` keep their status. Sets the
+   * agent's `lastAssignedAt` and writes one ticket event of type `kind`.
+   */
+  assignTicket(input: AssignTicketInput): Promise<AssignTicketResult>;
+  /**
+   * Put a ticket (back) in the queue, unassigned, optionally in another branch: used for
+   * transfers to a branch and for reopening a closed ticket (`kind: 'reopened'`, which must
+   * fail with `conflict` if the customer already has another non-closed ticket on the channel).
+   */
+  queueTicket(input: QueueTicketInput): Promise<TicketChangeResult>;
+  /**
+   * Move a ticket to `open`, `pending` or `closed` if it matches `expect`. `open` requires an
+   * assignee. Closing keeps the assignee for history but frees their capacity.
+   */
+  changeTicketStatus(input: ChangeTicketStatusInput): Promise<TicketChangeResult>;
+  /** A ticket's history, oldest first. */
+  listTicketEvents(ticketId: string): Promise<TicketEvent[]>;
+
+  // ---------------------------------------------------------------- outbound messages
+
+  /**
+   * Store an outbound message as `pending` before any driver is called, and bump the ticket's
+   * activity (and `lastAgentReplyAt` for agent authors). With `requireOpenTicket`, throws
+   * `TicketClosedError` if the ticket is closed at that moment.
+   */
+  insertOutboundMessage(input: InsertOutboundInput): Promise<Message>;
+  /**
+   * Record what the driver said: `sent` with the provider id (then apply any receipts that
+   * arrived before it), or `failed` with the error. Returns null when the message does not exist.
+   */
+  recordSendResult(input: RecordSendResultInput): Promise<Message | null>;
+  /**
+   * Apply a delivery receipt, monotonically (guarantee 5, see `canAdvanceStatus`). The message
+   * is found by `reference` (our message id) when given, else by (channel, providerMessageId).
+   * A receipt for a message not known yet is buffered and applied by `recordSendResult`.
+   */
+  applyDeliveryStatus(input: ApplyDeliveryStatusInput): Promise<ApplyDeliveryStatusResult>;
+  /** Put a `failed` outbound message back to `pending` for another attempt; null unless it was failed. */
+  retryMessage(input: { messageId: string; at: Date }): Promise<Message | null>;
+  /** One message, or null. */
+  getMessage(id: string): Promise<Message | null>;
+  /** The message with this provider id on this channel, or null. */
+  findMessageByProviderId(channelId: string, providerMessageId: string): Promise<Message | null>;
+  /** Messages of a ticket or customer, in creation order (`asc` by default). */
+  listMessages(query: MessageQuery): Promise<Page<Message>>;
+
+  // ---------------------------------------------------------------- audit
+
+  /** Append one audit entry. */
+  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
+  /** Audit entries, newest first. */
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
+}
+
+export interface CreateAgentInput {
+  /** Omit to have the store mint `agt_…`. */
+  id?: string;
+  name: string;
+  capacity: number;
+  status: AgentStatus;
+  branch: string | null;
+  skills: string[];
+  at: Date;
+}
+
+export interface AgentPatch {
+  name?: string;
+  capacity?: number;
+  branch?: string | null;
+  skills?: string[];
+}
+
+export interface AgentFilter {
+  /** Only these agents. */
+  ids?: string[];
+  status?: AgentStatus;
+  /** Only agents of this branch. */
+  branch?: string;
+  /** Only agents holding every one of these skills. */
+  skills?: string[];
+  /** Only agents whose load is below their capacity. */
+  belowCapacity?: boolean;
+}
+
+export interface UpsertCustomerInput {
+  identity: string;
+  phone: string | null;
+  /** Set when creating; also updates an existing customer's name when given. */
+  name: string | null;
+  at: Date;
+}
+
+export interface CustomerPatch {
+  name?: string | null;
+  tags?: string[];
+  at: Date;
+}
+
+export interface CustomerQuery {
+  search?: string;
+  tag?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface IngestInboundInput {
+  channelId: string;
+  providerMessageId: string;
+  sender: {
+    identity: string;
+    phone: string | null;
+    name: string | null;
+    /** Provider address to reply to; stored on the customer's channel record. */
+    address: string;
+  };
+  content: MessageContent;
+  providerTimestamp: Date | null;
+  replyToProviderMessageId: string | null;
+  /** Receive time. */
+  at: Date;
+  /** A message at most this long after the last ticket closed reopens it; 0 never reopens. */
+  reopenWindowMs: number;
+  /** Branch and skills of a newly opened ticket. */
+  newTicket: { branch: string | null; skills: string[] };
+}
+
+export type IngestInboundResult =
+  | { duplicate: true; message: Message }
+  | {
+      duplicate: false;
+      message: Message;
+      customer: Customer;
+      customerCreated: boolean;
+      ticket: Ticket;
+      /** `created`: a new ticket; `reopened`: a closed one came back; `existing`: it was already non-closed. */
+      ticketOutcome: 'created' | 'reopened' | 'existing';
+      /** Ticket events written by this call (opened / reopened / pending→open). */
+      events: TicketEvent[];
+    };
+
+export interface TicketQuery {
+  status?: TicketStatus[];
+  assigneeId?: string;
+  customerId?: string;
+  channelId?: string;
+  branch?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface AssignTicketInput {
+  ticketId: string;
+  agentId: string;
+  /** `assigned` for routing/first assignment, `transferred` for a move between agents. */
+  kind: 'assigned' | 'transferred';
+  requireOnline: boolean;
+  /** Compare-and-set: fail with `conflict` unless the ticket currently matches. */
+  expect?: { statuses?: TicketStatus[]; assigneeId?: string | null };
+  actor: Actor;
+  reason: string | null;
+  at: Date;
+}
+
+export type AssignTicketResult =
+  | { ok: true; ticket: Ticket; event: TicketEvent; previousAssigneeId: string | null }
+  | {
+      ok: false;
+      reason: 'ticket_not_found' | 'agent_not_found' | 'agent_offline' | 'at_capacity' | 'ticket_closed' | 'already_assigned' | 'conflict';
+      ticket: Ticket | null;
+    };
+
+export interface QueueTicketInput {
+  ticketId: string;
+  /** New branch; omit to keep the current one. */
+  branch?: string | null;
+  kind: 'queued' | 'transferred' | 'reopened';
+  expect?: { statuses?: TicketStatus[]; assigneeId?: string | null };
+  actor: Actor;
+  reason: string | null;
+  at: Date;
+}
+
+export interface ChangeTicketStatusInput {
+  ticketId: string;
+  to: Exclude<TicketStatus, 'queued'>;
+  expect?: {
+    statuses?: TicketStatus[];
+    /** Only if `lastActivityAt` is at or before this time (auto-close must not race a new message). */
+    inactiveSince?: Date;
+  };
+  actor: Actor;
+  reason: string | null;
+  at: Date;
+}
+
+export type TicketChangeResult =
+  | { ok: true; ticket: Ticket; event: TicketEvent }
+  | { ok: false; reason: 'ticket_not_found' | 'conflict'; ticket: Ticket | null };
+
+export interface InsertOutboundInput {
+  channelId: string;
+  ticketId: string | null;
+  customerId: string;
+  author: Actor;
+  content: MessageContent;
+  replyToProviderMessageId: string | null;
+  requireOpenTicket: boolean;
+  at: Date;
+}
+
+export type RecordSendResultInput =
+  | { messageId: string; status: 'sent'; providerMessageId: string; at: Date }
+  | { messageId: string; status: 'failed'; error: MessageError; at: Date };
+
+export interface ApplyDeliveryStatusInput {
+  channelId: string;
+  providerMessageId: string;
+  reference?: string;
+  status: DeliveryStatus;
+  error?: MessageError;
+  at: Date;
+}
+
+export type ApplyDeliveryStatusResult =
+  | { outcome: 'applied'; message: Message; previous: Message['status'] }
+  | { outcome: 'ignored'; message: Message }
+  | { outcome: 'buffered' };
+
+export interface MessageQuery {
+  ticketId?: string;
+  customerId?: string;
+  limit: number;
+  cursor?: string;
+  order?: 'asc' | 'desc';
+}
+
+export interface AuditQuery {
+  entityType?: string;
+  entityId?: string;
+  actorId?: string;
+  limit: number;
+  cursor?: string;
+}

@@ -1,0 +1,293 @@
+import { EventEmitter } from 'eventemitter3';
+import { AgentService } from './agents/agent-service.js';
+import { every, systemClock, type Clock } from './clock.js';
+import type { Channel, CoreContext, Emit } from './context.js';
+import { CustomerService } from './customers/customer-service.js';
+import type { AuditEntry, Page } from './domain/model.js';
+import type { ConnectionStateEvent, Driver, DriverCapabilities, DriverEvent, MessageReceivedEvent } from './driver/driver.js';
+import { RuntimeDriver } from './driver/runtime-driver.js';
+import { LifecycleError, UnknownChannelError, ValidationError } from './errors.js';
+import type { SwitchboardEvents } from './events.js';
+import { InboundPipeline, type InboundResult } from './inbound/inbound-pipeline.js';
+import { childLogger, errorForLog, silentLogger, type Logger } from './logger.js';
+import { MessageService } from './messages/message-service.js';
+import { leastLoaded } from './routing/least-loaded.js';
+import { roundRobin } from './routing/round-robin.js';
+import { Router } from './routing/router.js';
+import type { RoutingStrategy } from './routing/routing-strategy.js';
+import { sticky } from './routing/sticky.js';
+import { createRuntimeStore, type RuntimeStore } from './store/runtime-store.js';
+import type { AuditQuery, Store } from './store/store.js';
+import { TicketService } from './tickets/ticket-service.js';
+import { WebhookHandler } from './webhooks/webhook-handler.js';
+
+const MINUTE_MS = 60_000;
+
+/** A channel given with options instead of a bare driver. */
+export interface ChannelOptions {
+  driver: Driver;
+  /** Branch given to every ticket opened on this channel (e.g. one WAHA session per team). */
+  branch?: string | null;
+}
+
+export type BuiltInStrategy = 'least-loaded' | 'round-robin' | 'sticky';
+
+export interface SwitchboardOptions {
+  /** Where everything is persisted (`memoryStore()`, `postgresStore(...)`). */
+  store: Store;
+  /** WhatsApp connections by channel id. */
+  channels: Record<string, Driver | ChannelOptions>;
+  routing?: {
+    /** Built-in name or your own strategy. Default `least-loaded`. */
+    strategy?: BuiltInStrategy | RoutingStrategy;
+  };
+  tickets?: {
+    /** A customer message this soon after a ticket closed reopens it (default 30 min; 0 never). */
+    reopenWindowMs?: number;
+    /** Close non-closed tickets idle this long (default 24 h; null disables). */
+    autoCloseAfterMs?: number | null;
+  };
+  /** How often background work runs: auto-close and draining the queue (default 1 min). */
+  maintenanceIntervalMs?: number;
+  /** ISO country for phone numbers typed without an international prefix (e.g. `EG`). */
+  defaultCountry?: string;
+  clock?: Clock;
+  /** pino-compatible logger; quiet by default. */
+  logger?: Logger;
+}
+
+/** The object `createSwitchboard` returns. */
+export interface Switchboard extends Pick<EventEmitter<SwitchboardEvents>, 'on' | 'once' | 'off' | 'removeAllListeners' | 'listenerCount'> {
+  readonly agents: AgentService;
+  readonly customers: CustomerService;
+  readonly tickets: TicketService;
+  readonly messages: MessageService;
+  readonly webhooks: WebhookHandler;
+  readonly audit: { list(query?: Partial<AuditQuery>): Promise<Page<AuditEntry>> };
+  readonly routing: {
+    /** Name of the routing strategy in use. */
+    readonly strategy: string;
+    /** Assign queued tickets now (also runs on its own when capacity frees). */
+    drain(): Promise<void>;
+  };
+  readonly channels: {
+    ids(): string[];
+    capabilities(channelId: string): DriverCapabilities;
+    /** The last connection state the channel reported. */
+    state(channelId: string): ConnectionStateEvent | undefined;
+  };
+  /** The store, wrapped by core (lifecycle guards, uniform errors). */
+  readonly store: RuntimeStore;
+  readonly clock: Clock;
+  /** Initialize the store, start every channel, start background work. Idempotent. */
+  start(): Promise<void>;
+  /** Stop background work and channels, wait for in-flight events, close the store. Idempotent. */
+  stop(): Promise<void>;
+  /**
+   * Feed one normalized event for a channel, as a driver would (for hosts with their own
+   * transport). Resolves when it is stored.
+   */
+  dispatch(channelId: string, event: DriverEvent): Promise<void>;
+  /** Ingest one customer message and get the outcome (stored message, ticket, customer, or duplicate). */
+  receive(channelId: string, event: MessageReceivedEvent): Promise<InboundResult>;
+  /** Run background work now: auto-close idle tickets, then drain the queue. */
+  runMaintenance(): Promise<void>;
+}
+
+function resolveStrategy(strategy: BuiltInStrategy | RoutingStrategy | undefined): RoutingStrategy {
+  if (strategy === undefined || strategy === 'least-loaded') return leastLoaded();
+  if (strategy === 'round-robin') return roundRobin();
+  if (strategy === 'sticky') return sticky();
+  if (typeof strategy === 'object' && typeof strategy.rank === 'function' && typeof strategy.name === 'string') return strategy;
+  throw new ValidationError(`Unknown routing strategy ${JSON.stringify(strategy)}: use least-loaded, round-robin, sticky or an object with name and rank().`, [
+    { path: 'routing.strategy', message: 'unknown strategy' },
+  ]);
+}
+
+function isDriver(value: unknown): value is Driver {
+  const d = value as Driver | null;
+  return !!d && typeof d === 'object' && typeof d.send === 'function' && typeof d.start === 'function' && typeof d.stop === 'function' && !!d.capabilities;
+}
+
+function nonNegative(value: number | null | undefined, path: string, fallback: number | null): number | null {
+  if (value === undefined) return fallback;
+  if (value === null) return null;
+  if (!Number.isFinite(value) || value < 0) throw new ValidationError(`${path} must be a non-negative number of milliseconds.`, [{ path, message: 'invalid' }]);
+  return value;
+}
+
+class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchboard {
+  readonly agents: AgentService;
+  readonly customers: CustomerService;
+  readonly tickets: TicketService;
+  readonly messages: MessageService;
+  readonly webhooks: WebhookHandler;
+  readonly audit: Switchboard['audit'];
+  readonly routing: Switchboard['routing'];
+  readonly channels: Switchboard['channels'];
+  readonly store: RuntimeStore;
+  readonly clock: Clock;
+
+  readonly #logger: Logger;
+  readonly #channels = new Map<string, Channel>();
+  readonly #inbound: InboundPipeline;
+  readonly #router: Router;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #maintenanceIntervalMs: number;
+  #stopMaintenance: (() => void) | undefined;
+  #startPromise: Promise<void> | undefined;
+  #stopPromise: Promise<void> | undefined;
+
+  constructor(options: SwitchboardOptions) {
+    super();
+    if (!options || typeof options !== 'object') throw new ValidationError('createSwitchboard() needs an options object.', []);
+    const store = options.store as Store | undefined;
+    if (!store || typeof store.init !== 'function' || typeof store.ingestInbound !== 'function') {
+      throw new ValidationError('createSwitchboard({ store }) needs a Store (e.g. memoryStore() from @switchboard/storage-memory).', [
+        { path: 'store', message: 'required' },
+      ]);
+    }
+    if (!options.channels || typeof options.channels !== 'object') {
+      throw new ValidationError('createSwitchboard({ channels }) needs an object of channel id → driver.', [{ path: 'channels', message: 'required' }]);
+    }
+    this.clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.store = createRuntimeStore(store, childLogger(this.#logger, { component: 'store' }));
+
+    for (const [id, value] of Object.entries(options.channels)) {
+      const config: ChannelOptions = isDriver(value) ? { driver: value } : (value as ChannelOptions);
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+        throw new ValidationError(`Channel id "${id}" must be 1–64 letters, digits, _ or -.`, [{ path: `channels.${id}`, message: 'invalid id' }]);
+      }
+      if (!isDriver(config?.driver)) {
+        throw new ValidationError(`Channel "${id}" needs a driver (an object with start, stop, send and capabilities).`, [
+          { path: `channels.${id}`, message: 'not a driver' },
+        ]);
+      }
+      const logger = childLogger(this.#logger, { channel: id, driver: config.driver.kind });
+      this.#channels.set(id, { id, driver: new RuntimeDriver(id, config.driver, logger), branch: config.branch ?? null });
+    }
+
+    const emit: Emit = (name, payload) => {
+      try {
+        (this.emit as (n: string, p: unknown) => boolean)(name, payload);
+      } catch (error) {
+        this.#logger.error({ event: name, err: errorForLog(error) }, 'event listener threw');
+      }
+    };
+    const ctx: CoreContext = {
+      store: this.store,
+      clock: this.clock,
+      logger: this.#logger,
+      emit,
+      channel: (id) => {
+        const channel = this.#channels.get(id);
+        if (!channel) throw new UnknownChannelError(id);
+        return channel;
+      },
+      defaultCountry: options.defaultCountry,
+    };
+
+    this.#router = new Router(ctx, resolveStrategy(options.routing?.strategy));
+    this.agents = new AgentService(ctx, this.#router);
+    this.customers = new CustomerService(ctx);
+    this.tickets = new TicketService(ctx, this.#router, {
+      autoCloseAfterMs: nonNegative(options.tickets?.autoCloseAfterMs, 'tickets.autoCloseAfterMs', 24 * 60 * MINUTE_MS),
+    });
+    this.messages = new MessageService(ctx);
+    this.#inbound = new InboundPipeline(ctx, this.#router, this.messages, {
+      reopenWindowMs: nonNegative(options.tickets?.reopenWindowMs, 'tickets.reopenWindowMs', 30 * MINUTE_MS) ?? 0,
+    });
+    this.webhooks = new WebhookHandler(ctx);
+    this.#maintenanceIntervalMs = nonNegative(options.maintenanceIntervalMs, 'maintenanceIntervalMs', MINUTE_MS) || MINUTE_MS;
+
+    const router = this.#router;
+    this.routing = {
+      get strategy() {
+        return router.strategyName;
+      },
+      drain: () => router.drain(),
+    };
+    this.audit = {
+      list: (query = {}) => this.store.listAudit({ limit: 100, ...query }),
+    };
+    this.channels = {
+      ids: () => [...this.#channels.keys()],
+      capabilities: (id) => ctx.channel(id).driver.capabilities,
+      state: (id) => {
+        ctx.channel(id);
+        return this.#inbound.connectionState(id);
+      },
+    };
+  }
+
+  start(): Promise<void> {
+    if (this.#stopPromise) return Promise.reject(new LifecycleError('stopped', 'This Switchboard was stopped; create a new one.'));
+    this.#startPromise ??= (async () => {
+      await this.store.init();
+      for (const channel of this.#channels.values()) {
+        await channel.driver.start({
+          channelId: channel.id,
+          emit: (event) => this.dispatch(channel.id, event),
+          logger: childLogger(this.#logger, { channel: channel.id }),
+          clock: this.clock,
+        });
+      }
+      this.#stopMaintenance = every(this.clock, this.#maintenanceIntervalMs, () => this.#track(this.runMaintenance().catch(() => undefined)));
+      await this.#router.drain();
+      this.#logger.info({ channels: [...this.#channels.keys()], store: this.store.kind }, 'switchboard started');
+    })();
+    return this.#startPromise;
+  }
+
+  stop(): Promise<void> {
+    this.#stopPromise ??= (async () => {
+      this.#stopMaintenance?.();
+      if (this.#startPromise) await this.#startPromise.catch(() => undefined);
+      await Promise.all([...this.#channels.values()].map((c) => c.driver.stop()));
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.store.close();
+      this.#logger.info({}, 'switchboard stopped');
+    })();
+    return this.#stopPromise;
+  }
+
+  dispatch(channelId: string, event: DriverEvent): Promise<void> {
+    if (this.#stopPromise) return Promise.reject(new LifecycleError('stopped', 'This Switchboard is stopping or stopped.'));
+    return this.#track(this.#inbound.handle(channelId, event));
+  }
+
+  receive(channelId: string, event: MessageReceivedEvent): Promise<InboundResult> {
+    return this.#track(this.#inbound.receive(channelId, event));
+  }
+
+  async runMaintenance(): Promise<void> {
+    try {
+      await this.tickets.closeInactive();
+      await this.#router.drain();
+    } catch (error) {
+      this.#logger.error({ err: errorForLog(error) }, 'maintenance failed');
+      (this.emit as (n: string, p: unknown) => boolean)('error', { error: error as Error, context: 'maintenance' });
+      throw error;
+    }
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#inFlight.add(promise);
+    const done = (): void => {
+      this.#inFlight.delete(promise);
+    };
+    promise.then(done, done);
+    return promise;
+  }
+}
+
+/**
+ * Create a Switchboard: a service desk and notification channel over your store and WhatsApp
+ * channels. Call `start()` before use and `stop()` on shutdown.
+ *
+ * @throws ValidationError for a missing store, a channel without a driver, bad settings.
+ */
+export function createSwitchboard(options: SwitchboardOptions): Switchboard {
+  return new SwitchboardImpl(options);
+}

@@ -1,6 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import shared from '../../vitest.shared.js';
 
-export default defineConfig({
-  resolve: { conditions: ['source'] },
-  test: { include: ['test/**/*.test.ts', 'src/**/*.test.ts'] },
-});
+export default shared;

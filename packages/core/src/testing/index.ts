@@ -1,0 +1,15 @@
+/**
+ * `@switchboard/core/testing`: what adapter authors and host apps need in their tests.
+ * - `runStoreContract` / `runDriverContract`: the vitest suites every store and driver runs;
+ * - `simulatorDriver`: a fake phone: the test plays the customer;
+ * - `ManualClock`: time that only moves when the test says so.
+ *
+ * @packageDocumentation
+ */
+export { ManualClock } from './manual-clock.js';
+export { simulatorDriver, SimulatorDriver } from './simulator-driver.js';
+export type { SimulatedInbound, SimulatedSend, SimulatorOptions } from './simulator-driver.js';
+export { runStoreContract } from './store-contract/index.js';
+export type { StoreContractOptions, StoreOracle } from './store-contract/index.js';
+export { runDriverContract } from './driver-contract.js';
+export type { DriverContractOptions, DriverHarness } from './driver-contract.js';

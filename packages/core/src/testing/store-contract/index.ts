@@ -1,0 +1,29 @@
+import { describe } from 'vitest';
+import { agentsContract } from './agents-contract.js';
+import { auditContract } from './audit-contract.js';
+import { customersContract } from './customers-contract.js';
+import { useStore, type StoreContractOptions } from './harness.js';
+import { inboundContract } from './inbound-contract.js';
+import { messagesContract } from './messages-contract.js';
+import { ticketsContract } from './tickets-contract.js';
+
+export type { StoreContractOptions, StoreOracle } from './harness.js';
+
+/**
+ * The store contract: every Store implementation runs this suite in its own tests (vitest).
+ * Each test gets a fresh store from `createStore`; `oracle` checks what was persisted.
+ *
+ * @example
+ * runStoreContract('memory', { createStore: () => memoryStore(), oracle: (s) => (s as MemoryStore).oracle() });
+ */
+export function runStoreContract(name: string, options: StoreContractOptions): void {
+  describe(`store contract: ${name}`, () => {
+    const harness = useStore(options);
+    agentsContract(harness);
+    customersContract(harness);
+    inboundContract(harness);
+    ticketsContract(harness);
+    messagesContract(harness);
+    auditContract(harness);
+  });
+}

@@ -5,6 +5,7 @@ import { customersContract } from './customers-contract.js';
 import { useStore, type StoreContractOptions } from './harness.js';
 import { inboundContract } from './inbound-contract.js';
 import { messagesContract } from './messages-contract.js';
+import { pipelineContract } from './pipeline-contract.js';
 import { ticketsContract } from './tickets-contract.js';
 
 export type { StoreContractOptions, StoreOracle } from './harness.js';
@@ -25,5 +26,6 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
     ticketsContract(harness);
     messagesContract(harness);
     auditContract(harness);
+    pipelineContract(options);
   });
 }

@@ -1,5 +1,5 @@
 import { runStoreContract } from '@switchboard/core/testing';
-import { MemoryStore, memoryStore } from '../src/index.js';
+import { memoryStore, type MemoryStore } from '../src/index.js';
 
 runStoreContract('memory', {
   createStore: () => memoryStore(),

@@ -6,9 +6,7 @@
  *
  * @packageDocumentation
  */
-export { ManualClock } from './manual-clock.js';
-export { simulatorDriver, SimulatorDriver } from './simulator-driver.js';
-export type { SimulatedInbound, SimulatedSend, SimulatorOptions } from './simulator-driver.js';
+export * from './simulator.js';
 export { runStoreContract } from './store-contract/index.js';
 export type { StoreContractOptions, StoreOracle } from './store-contract/index.js';
 export { runDriverContract } from './driver-contract.js';

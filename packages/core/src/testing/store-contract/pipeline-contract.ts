@@ -56,9 +56,10 @@ function usePipeline(options: StoreContractOptions): (config?: DeskOptions) => P
     open.push({ sb, store });
     const seen: Desk['seen'] = {};
     for (const name of RECORDED) {
-      sb.on(name, (payload: never) => {
+      const record = (payload: unknown): void => {
         ((seen[name] ??= []) as unknown[]).push(payload);
-      });
+      };
+      (sb.on as (event: string, listener: (payload: unknown) => void) => unknown)(name, record);
     }
     await sb.start();
     return { sb, sim, clock, store, oracle: options.oracle(store), seen };

@@ -1,6 +1,7 @@
 /**
- * Time source for everything in Switchboard. Inject a {@link ManualClock} (from
- * `@switchboard/core/testing`) in tests; nothing in Switchboard reads `Date.now()` directly.
+ * Time source for everything in Switchboard. Inject a `ManualClock` (from
+ * `@switchboard/core/testing`) in tests; every time Switchboard records or compares comes from
+ * here (ids alone use wall time, for uniqueness).
  */
 export interface Clock {
   /** The current time. */

@@ -26,8 +26,27 @@ const patchSchema = z
   })
   .strict();
 
-export type CreateAgent = z.input<typeof createSchema>;
-export type UpdateAgent = z.input<typeof patchSchema>;
+/** A new agent. */
+export interface CreateAgent {
+  /** Your own id (e.g. the ERP user id); generated (`agt_…`) when omitted. */
+  id?: string;
+  name: string;
+  /** Most non-closed tickets at once (0 takes none). */
+  capacity: number;
+  /** Default `offline`. */
+  status?: 'online' | 'offline';
+  /** Branch / team / queue; tickets with a branch go only to its agents. */
+  branch?: string | null;
+  skills?: string[];
+}
+
+/** Changes to an agent; omitted fields stay. */
+export interface UpdateAgent {
+  name?: string;
+  capacity?: number;
+  branch?: string | null;
+  skills?: string[];
+}
 
 /** `sb.agents`: the people who answer tickets. */
 export class AgentService {

@@ -28,7 +28,20 @@ const sendSchema = z
   .strict()
   .refine((v) => (v.text === undefined) !== (v.content === undefined), { message: 'give exactly one of text or content' });
 
-export type SendMessageInput = z.input<typeof sendSchema>;
+/** A reply on a ticket: give `text` or `content`. */
+export interface SendMessageInput {
+  ticketId: string;
+  /** Plain text (at most 4096 characters). */
+  text?: string;
+  /** Any outbound content (media, template, buttons, ...). */
+  content?: unknown;
+  /** The replying agent; recorded as the author. */
+  agentId?: string;
+  /** Author when not an agent (a bot, the system, a host-app user). */
+  actor?: Actor;
+  /** Quote one of the ticket's messages. */
+  replyToMessageId?: string;
+}
 
 const listSchema = z
   .object({

@@ -1,4 +1,4 @@
-import type { ConnectionStateEvent } from './driver/driver.js';
+import type { ConnectionStateEvent, TemplateStatusEvent } from './driver/driver.js';
 import type { Agent, AgentStatus, Customer, Message, MessageError, Ticket, TicketEvent } from './domain/model.js';
 
 /**
@@ -8,7 +8,7 @@ import type { Agent, AgentStatus, Customer, Message, MessageError, Ticket, Ticke
 export interface SwitchboardEvents {
   /** A customer message was stored (once per provider message, however often it was delivered). */
   'message.received': (e: { message: Message; ticket: Ticket; customer: Customer }) => void;
-  /** The provider accepted an outbound message. */
+  /** The provider accepted an outbound message (also emitted for messages sent from the phone, author `phone`). */
   'message.sent': (e: { message: Message }) => void;
   /** An outbound message failed (at send time or by a later receipt). */
   'message.failed': (e: { message: Message; error: MessageError }) => void;
@@ -29,6 +29,8 @@ export interface SwitchboardEvents {
   'agent.status_changed': (e: { agent: Agent; previous: AgentStatus }) => void;
   /** A channel's connection state changed (QR to scan, connected, failed, ...). */
   'channel.state': (e: { channelId: string } & ConnectionStateEvent) => void;
+  /** The provider changed an approved template's status. */
+  'template.status': (e: { channelId: string } & TemplateStatusEvent) => void;
   /** Background work failed (a sweeper, a driver event that could not be processed). */
   error: (e: { error: Error; context: string }) => void;
 }

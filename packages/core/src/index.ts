@@ -48,6 +48,9 @@ export { normalizePhone, phoneFromWaId, canonicalizeWhatsAppDigits, toLatinDigit
 export type { E164, NormalizePhoneOptions } from './phone/phone-number.js';
 export { parseWhatsAppId, phoneFromWhatsAppId, chatIdFromPhone, type WhatsAppId } from './phone/whatsapp-id.js';
 
+export { statusFromAck, ACK_NAMES } from './whatsapp-web/ack.js';
+export { senderFromChatId } from './whatsapp-web/sender.js';
+
 export type { RoutingStrategy, RoutingContext } from './routing/routing-strategy.js';
 export { leastLoaded } from './routing/least-loaded.js';
 export { roundRobin } from './routing/round-robin.js';

@@ -4,7 +4,7 @@ import { every, systemClock, type Clock } from './clock.js';
 import type { Channel, CoreContext, Emit } from './context.js';
 import { CustomerService } from './customers/customer-service.js';
 import type { AuditEntry, Page } from './domain/model.js';
-import type { ConnectionStateEvent, Driver, DriverCapabilities, DriverEvent, MessageReceivedEvent } from './driver/driver.js';
+import type { ChannelStorage, ConnectionStateEvent, Driver, DriverCapabilities, DriverEvent, MessageReceivedEvent } from './driver/driver.js';
 import { RuntimeDriver } from './driver/runtime-driver.js';
 import { LifecycleError, UnknownChannelError, ValidationError } from './errors.js';
 import type { SwitchboardEvents } from './events.js';
@@ -92,6 +92,31 @@ export interface Switchboard extends Pick<EventEmitter<SwitchboardEvents>, 'on' 
   receive(channelId: string, event: MessageReceivedEvent): Promise<InboundResult>;
   /** Run background work now: auto-close idle tickets, then drain the queue. */
   runMaintenance(): Promise<void>;
+}
+
+function channelStorage(store: RuntimeStore, channelId: string, clock: Clock): ChannelStorage {
+  const checkKey = (key: string): void => {
+    if (typeof key !== 'string' || key.length === 0 || key.length > 256) {
+      throw new ValidationError('Channel storage keys are 1–256 characters.', [{ path: 'key', message: 'invalid' }]);
+    }
+  };
+  return {
+    get: async <T>(key: string) => {
+      checkKey(key);
+      return (await store.getChannelValue(channelId, key)) as T | null;
+    },
+    set: async (key, value) => {
+      checkKey(key);
+      if (value === undefined || JSON.stringify(value) === undefined) {
+        throw new ValidationError('Channel storage values must be JSON-serializable.', [{ path: 'value', message: 'not JSON' }]);
+      }
+      await store.setChannelValue({ channelId, key, value, at: clock.now() });
+    },
+    delete: async (key) => {
+      checkKey(key);
+      await store.deleteChannelValue(channelId, key);
+    },
+  };
 }
 
 function resolveStrategy(strategy: BuiltInStrategy | RoutingStrategy | undefined): RoutingStrategy {
@@ -231,6 +256,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
           emit: (event) => this.dispatch(channel.id, event),
           logger: childLogger(this.#logger, { channel: channel.id }),
           clock: this.clock,
+          storage: channelStorage(this.store, channel.id, this.clock),
         });
       }
       this.#stopMaintenance = every(this.clock, this.#maintenanceIntervalMs, () => this.#track(this.runMaintenance().catch(() => undefined)));

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createRuntimeStore, DriverError, LifecycleError, RuntimeDriver, silentLogger, StoreError, ValidationError, type Driver, type Store } from '../src/index.js';
-import { ManualClock } from '../src/testing/index.js';
+import { ManualClock, memoryChannelStorage } from '../src/testing/index.js';
 
 function fakeStore(overrides: Partial<Store> = {}): Store {
   return { kind: 'fake', init: vi.fn(async () => {}), close: vi.fn(async () => {}), getAgent: vi.fn(async () => null), ...overrides } as unknown as Store;
@@ -68,7 +68,7 @@ function fakeDriver(send: Driver['send']): Driver & { start: ReturnType<typeof v
   };
 }
 
-const ctx = { channelId: 'c', emit: async () => {}, logger: silentLogger, clock: new ManualClock() };
+const ctx = { channelId: 'c', emit: async () => {}, logger: silentLogger, clock: new ManualClock(), storage: memoryChannelStorage() };
 const message = { reference: 'msg_1', to: { phone: '+201001234567', address: null }, content: { type: 'text' as const, text: 'hi' } };
 
 describe('RuntimeDriver', () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreContext } from '../src/context.js';
 import { RuntimeDriver, silentLogger, UnknownChannelError, type Driver } from '../src/index.js';
-import { ManualClock } from '../src/testing/index.js';
+import { ManualClock, memoryChannelStorage } from '../src/testing/index.js';
 import { WebhookHandler } from '../src/webhooks/webhook-handler.js';
 
 const received: Array<{ method: string; url: string; body: string; signature: string | null }> = [];
@@ -24,7 +24,7 @@ const echoDriver: Driver = {
 
 async function listen(limit?: number): Promise<{ server: Server; url: string }> {
   const driver = new RuntimeDriver('main', echoDriver, silentLogger);
-  await driver.start({ channelId: 'main', emit: async () => {}, logger: silentLogger, clock: new ManualClock() });
+  await driver.start({ channelId: 'main', emit: async () => {}, logger: silentLogger, clock: new ManualClock(), storage: memoryChannelStorage() });
   const ctx = {
     channel: (id: string) => {
       if (id !== 'main') throw new UnknownChannelError(id);

@@ -22,6 +22,7 @@ import {
   type CustomerPatch,
   type CustomerQuery,
   type DeliveryStatus,
+  type IngestEchoInput,
   type IngestInboundInput,
   type IngestInboundResult,
   type InsertOutboundInput,
@@ -84,6 +85,7 @@ export class MemoryStore implements Store {
   /** Receipts that arrived before the send result recorded the provider id. */
   readonly #earlyReceipts = new Map<string, { status: DeliveryStatus; error?: MessageError; at: Date }>();
   readonly #audit: AuditEntry[] = [];
+  readonly #channelValues = new Map<string, string>();
 
   async init(): Promise<void> {}
 
@@ -312,6 +314,43 @@ export class MemoryStore implements Store {
     };
   }
 
+  async ingestEcho(input: IngestEchoInput): Promise<{ duplicate: boolean; message: Message }> {
+    const seen = this.#byProviderId.get(key(input.channelId, input.providerMessageId));
+    if (seen) return { duplicate: true, message: clone(this.#messages.get(seen)!) };
+    const { customer } = this.#upsertCustomer({ ...input.recipient, at: input.at });
+    const routeKey = key(customer.id, input.channelId);
+    const route = this.#customerChannels.get(routeKey);
+    this.#customerChannels.set(routeKey, {
+      customerId: customer.id,
+      channelId: input.channelId,
+      address: route?.address ?? input.recipient.address,
+      lastInboundAt: route?.lastInboundAt ?? null,
+    });
+    const openId = this.#openTicket.get(routeKey);
+    if (openId) {
+      const ticket = this.#tickets.get(openId)!;
+      this.#saveTicket({ ...ticket, lastActivityAt: later(ticket.lastActivityAt, input.at), lastAgentReplyAt: later(ticket.lastAgentReplyAt, input.at) });
+    }
+    const message: Message = {
+      id: newId('msg'),
+      channelId: input.channelId,
+      ticketId: openId ?? null,
+      customerId: customer.id,
+      direction: 'outbound',
+      author: { type: 'phone' },
+      content: clone(input.content),
+      providerMessageId: input.providerMessageId,
+      status: 'sent',
+      error: null,
+      replyToProviderMessageId: null,
+      providerTimestamp: input.providerTimestamp,
+      createdAt: input.at,
+      statusAt: input.at,
+    };
+    this.#insertMessage(message);
+    return { duplicate: false, message: clone(message) };
+  }
+
   // ------------------------------------------------------------------ tickets
 
   async getTicket(id: string): Promise<Ticket | null> {
@@ -536,6 +575,22 @@ export class MemoryStore implements Store {
     const descending = query.order === 'desc';
     if (descending) items = [...items].reverse();
     return page(items, query.limit, query.cursor, descending);
+  }
+
+  // ------------------------------------------------------------------ channel storage
+
+  async getChannelValue(channelId: string, valueKey: string): Promise<unknown> {
+    const raw = this.#channelValues.get(key(channelId, valueKey));
+    return raw === undefined ? null : (JSON.parse(raw) as unknown);
+  }
+
+  async setChannelValue(input: { channelId: string; key: string; value: unknown; at: Date }): Promise<void> {
+    // Stored as JSON text, like a database column would: non-serializable values fail here too.
+    this.#channelValues.set(key(input.channelId, input.key), JSON.stringify(input.value));
+  }
+
+  async deleteChannelValue(channelId: string, valueKey: string): Promise<void> {
+    this.#channelValues.delete(key(channelId, valueKey));
   }
 
   // ------------------------------------------------------------------ audit

@@ -137,8 +137,58 @@ export interface ConnectionStateEvent {
   timestamp: Date;
 }
 
+/**
+ * A message the business sent from outside Switchboard (the phone app, WhatsApp Web, another
+ * API client), echoed by the provider (WAHA `message.any` with `fromMe`). Core stores it as an
+ * outbound message on the customer's open ticket, authored by `phone`. Drivers must not echo
+ * messages Switchboard itself sent (WAHA `source: "api"`).
+ */
+export interface MessageEchoEvent {
+  type: 'message.echo';
+  providerMessageId: string;
+  /** The customer the message went to. */
+  to: InboundSender;
+  content: MessageContent;
+  timestamp: Date;
+}
+
+/** An approved-template status change reported by the provider (Cloud API `message_template_status_update`). */
+export interface TemplateStatusEvent {
+  type: 'template.status';
+  /** Provider's template id. */
+  providerTemplateId: string;
+  name: string;
+  language: string;
+  /** Provider status, e.g. `APPROVED`, `REJECTED`, `PAUSED`, `DISABLED`. */
+  status: string;
+  reason?: string;
+  timestamp: Date;
+}
+
 /** Everything a driver reports to core. */
-export type DriverEvent = MessageReceivedEvent | MessageStatusEvent | ConnectionStateEvent;
+export type DriverEvent = MessageReceivedEvent | MessageStatusEvent | ConnectionStateEvent | MessageEchoEvent | TemplateStatusEvent;
+
+/**
+ * Durable key-value storage scoped to one channel, kept in the Switchboard store: session tokens
+ * (WPPConnect, whatsapp-web.js RemoteAuth), canonical chat ids resolved before a first send, ...
+ * Values are JSON-serializable. Survives restarts and is shared by every process on the store.
+ */
+export interface ChannelStorage {
+  /** The value under `key`, or null. */
+  get<T = unknown>(key: string): Promise<T | null>;
+  /** Store `value` under `key` (JSON-serializable). */
+  set(key: string, value: unknown): Promise<void>;
+  /** Remove `key`. */
+  delete(key: string): Promise<void>;
+}
+
+/** A provider's view of the connection's health (quality rating, limits, session state). */
+export interface ChannelHealth {
+  /** False when the provider rejects us or the session is not usable. */
+  ok: boolean;
+  /** Provider-specific facts, secret-free (e.g. Cloud API `quality_rating`, `messaging_limit_tier`). */
+  details: Record<string, unknown>;
+}
 
 /** What core gives a driver when it starts. */
 export interface DriverContext {
@@ -154,6 +204,8 @@ export interface DriverContext {
   logger: Logger;
   /** Time source. */
   clock: Clock;
+  /** Durable storage for this channel (tokens, id mappings). */
+  storage: ChannelStorage;
 }
 
 /** One WhatsApp connection. */
@@ -180,4 +232,6 @@ export interface Driver {
   downloadMedia?(providerRef: string): Promise<MediaDownload>;
   /** Tell the customer their message was read (blue ticks), if the provider supports it. */
   markRead?(input: { providerMessageId: string; to: Recipient }): Promise<void>;
+  /** Ask the provider how the connection is doing. */
+  health?(): Promise<ChannelHealth>;
 }

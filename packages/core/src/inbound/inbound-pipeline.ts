@@ -1,23 +1,43 @@
 import { z } from 'zod';
 import type { CoreContext } from '../context.js';
-import type { ConnectionStateEvent, DriverEvent, MessageReceivedEvent } from '../driver/driver.js';
+import type { ConnectionStateEvent, DriverEvent, MessageEchoEvent, MessageReceivedEvent } from '../driver/driver.js';
 import { parseInboundContent, parseInput } from '../domain/content-schema.js';
 import type { Customer, Message, Ticket } from '../domain/model.js';
 import { normalizePhone } from '../phone/phone-number.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { Router } from '../routing/router.js';
 
+const senderSchema = z.object({
+  address: z.string().trim().min(1).max(256),
+  phone: z.string().max(32).optional(),
+  name: z.string().max(256).optional(),
+});
+
 const receivedSchema = z.object({
   type: z.literal('message.received'),
   providerMessageId: z.string().trim().min(1).max(256),
-  from: z.object({
-    address: z.string().trim().min(1).max(256),
-    phone: z.string().max(32).optional(),
-    name: z.string().max(256).optional(),
-  }),
+  from: senderSchema,
   content: z.unknown(),
   timestamp: z.date(),
   replyToProviderMessageId: z.string().min(1).max(256).optional(),
+});
+
+const echoSchema = z.object({
+  type: z.literal('message.echo'),
+  providerMessageId: z.string().trim().min(1).max(256),
+  to: senderSchema,
+  content: z.unknown(),
+  timestamp: z.date(),
+});
+
+const templateStatusSchema = z.object({
+  type: z.literal('template.status'),
+  providerTemplateId: z.string().min(1).max(256),
+  name: z.string().min(1).max(512),
+  language: z.string().min(1).max(32),
+  status: z.string().min(1).max(64),
+  reason: z.string().max(2000).optional(),
+  timestamp: z.date(),
 });
 
 const statusSchema = z.object({
@@ -84,6 +104,12 @@ export class InboundPipeline {
       case 'message.status':
         await this.#messages.applyStatus(channelId, parseInput(statusSchema, event, 'status event'));
         return;
+      case 'message.echo':
+        await this.echo(channelId, event);
+        return;
+      case 'template.status':
+        this.#ctx.emit('template.status', { channelId, ...parseInput(templateStatusSchema, event, 'template status event') });
+        return;
       case 'connection.state': {
         const state = parseInput(stateSchema, event, 'connection state event');
         this.#states.set(channelId, state);
@@ -91,7 +117,11 @@ export class InboundPipeline {
         return;
       }
       default:
-        parseInput(z.object({ type: z.enum(['message.received', 'message.status', 'connection.state']) }), event, 'driver event');
+        parseInput(
+          z.object({ type: z.enum(['message.received', 'message.status', 'connection.state', 'message.echo', 'template.status']) }),
+          event,
+          'driver event',
+        );
     }
   }
 
@@ -100,17 +130,10 @@ export class InboundPipeline {
     const channel = this.#ctx.channel(channelId);
     const input = parseInput(receivedSchema, event, 'inbound message');
     const content = parseInboundContent(input.content);
-    const phone = input.from.phone === undefined ? null : normalizePhone(input.from.phone);
-
     const result = await this.#ctx.store.ingestInbound({
       channelId,
       providerMessageId: input.providerMessageId,
-      sender: {
-        identity: phone ?? `${channelId}/${input.from.address}`,
-        phone,
-        name: input.from.name?.trim() || null,
-        address: input.from.address,
-      },
+      sender: identify(channelId, input.from),
       content,
       providerTimestamp: input.timestamp,
       replyToProviderMessageId: input.replyToProviderMessageId ?? null,
@@ -132,4 +155,26 @@ export class InboundPipeline {
     if (ticket.status === 'queued') ticket = (await this.#router.route(ticket)) ?? ticket;
     return { duplicate: false, message, ticket, customer };
   }
+
+  /** Store a message the business sent from its phone (outside Switchboard), once. */
+  async echo(channelId: string, event: MessageEchoEvent): Promise<void> {
+    this.#ctx.channel(channelId);
+    const input = parseInput(echoSchema, event, 'echo event');
+    const content = parseInboundContent(input.content);
+    const result = await this.#ctx.store.ingestEcho({
+      channelId,
+      providerMessageId: input.providerMessageId,
+      recipient: { ...identify(channelId, input.to), name: null },
+      content,
+      providerTimestamp: input.timestamp,
+      at: this.#ctx.clock.now(),
+    });
+    if (!result.duplicate) this.#ctx.emit('message.sent', { message: result.message });
+  }
+}
+
+/** Customer identity for a sender: the E.164 phone when known, else `<channel>/<address>`. */
+function identify(channelId: string, from: { address: string; phone?: string | undefined; name?: string | undefined }) {
+  const phone = from.phone === undefined ? null : normalizePhone(from.phone);
+  return { identity: phone ?? `${channelId}/${from.address}`, phone, name: from.name?.trim() || null, address: from.address };
 }

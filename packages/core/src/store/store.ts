@@ -88,6 +88,15 @@ export interface Store {
    */
   ingestInbound(input: IngestInboundInput): Promise<IngestInboundResult>;
 
+  /**
+   * A message the business sent from outside Switchboard (the phone), atomically: unless
+   * (channel, providerMessageId) was seen, upsert the customer and their channel address, attach
+   * the message to their non-closed ticket on the channel (none: `ticketId` null), store it as an
+   * outbound `sent` message authored by `{ type: 'phone' }`, and bump the ticket's activity and
+   * `lastAgentReplyAt` (a person answered). A duplicate changes nothing.
+   */
+  ingestEcho(input: IngestEchoInput): Promise<{ duplicate: boolean; message: Message }>;
+
   // ---------------------------------------------------------------- tickets
 
   /** One ticket, or null. */
@@ -147,6 +156,15 @@ export interface Store {
   findMessageByProviderId(channelId: string, providerMessageId: string): Promise<Message | null>;
   /** Messages of a ticket or customer, in creation order (`asc` by default). */
   listMessages(query: MessageQuery): Promise<Page<Message>>;
+
+  // ---------------------------------------------------------------- channel storage
+
+  /** A JSON value a channel's driver stored under `key`, or null. */
+  getChannelValue(channelId: string, key: string): Promise<unknown>;
+  /** Store a JSON-serializable value for a channel's driver (replaces any previous one). */
+  setChannelValue(input: { channelId: string; key: string; value: unknown; at: Date }): Promise<void>;
+  /** Remove a channel value; removing a missing key is fine. */
+  deleteChannelValue(channelId: string, key: string): Promise<void>;
 
   // ---------------------------------------------------------------- audit
 
@@ -226,6 +244,16 @@ export interface IngestInboundInput {
   reopenWindowMs: number;
   /** Branch and skills of a newly opened ticket. */
   newTicket: { branch: string | null; skills: string[] };
+}
+
+export interface IngestEchoInput {
+  channelId: string;
+  providerMessageId: string;
+  /** The customer the message went to. */
+  recipient: { identity: string; phone: string | null; name: string | null; address: string };
+  content: MessageContent;
+  providerTimestamp: Date | null;
+  at: Date;
 }
 
 export type IngestInboundResult =

@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '../domain/model.js';
 import { DriverError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { ManualClock } from './manual-clock.js';
+import { memoryChannelStorage } from './memory-channel-storage.js';
 
 /**
  * What a driver package gives the contract: the driver under test wired to a fake provider
@@ -55,6 +56,7 @@ export function runDriverContract(name: string, options: DriverContractOptions):
         },
         logger: silentLogger,
         clock: new ManualClock(),
+        storage: memoryChannelStorage(),
       };
       await harness.driver.start(ctx);
     });

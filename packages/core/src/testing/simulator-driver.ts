@@ -137,6 +137,26 @@ export class SimulatorDriver implements Driver {
     return event.providerMessageId;
   }
 
+  /** The business sends a message from its phone app, outside Switchboard (the provider echoes it). */
+  async sendFromPhone(input: { to: string; text: string; id?: string; at?: Date }): Promise<string> {
+    const ctx = this.#context();
+    const phone = normalizePhone(input.to);
+    const providerMessageId = input.id ?? `sim-phone-${this.#tag}-${++this.#outboundSeq}`;
+    await ctx.emit({
+      type: 'message.echo',
+      providerMessageId,
+      to: { address: phone.slice(1), phone },
+      content: { type: 'text', text: input.text },
+      timestamp: input.at ?? ctx.clock.now(),
+    });
+    return providerMessageId;
+  }
+
+  /** Durable per-channel storage core gave this driver (for tests of driver state). */
+  get storage(): DriverContext['storage'] {
+    return this.#context().storage;
+  }
+
   /** Build a delivery receipt for a message the business sent. */
   receiptEvent(providerMessageId: string, status: DeliveryStatus, extra: { reference?: string; error?: MessageError; at?: Date } = {}): MessageStatusEvent {
     return {

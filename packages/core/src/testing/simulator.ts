@@ -5,5 +5,6 @@
  * @packageDocumentation
  */
 export { ManualClock } from './manual-clock.js';
+export { memoryChannelStorage } from './memory-channel-storage.js';
 export { simulatorDriver, SimulatorDriver } from './simulator-driver.js';
 export type { SimulatedInbound, SimulatedSend, SimulatorOptions } from './simulator-driver.js';

@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { agentsContract } from './agents-contract.js';
 import { auditContract } from './audit-contract.js';
 import { customersContract } from './customers-contract.js';
+import { echoAndStorageContract } from './echo-and-storage-contract.js';
 import { useStore, type StoreContractOptions } from './harness.js';
 import { inboundContract } from './inbound-contract.js';
 import { messagesContract } from './messages-contract.js';
@@ -25,6 +26,7 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
     inboundContract(harness);
     ticketsContract(harness);
     messagesContract(harness);
+    echoAndStorageContract(harness);
     auditContract(harness);
     pipelineContract(options);
   });

@@ -327,6 +327,38 @@ export function pipelineContract(options: StoreContractOptions): void {
       expect(reopened).toMatchObject({ status: 'open', reopenCount: 1, assigneeId: firstAgent });
     });
 
+    it('stores messages sent from the phone on the ticket once, and reports template status changes', async () => {
+      const { sb, sim, oracle, seen } = await desk();
+      await sb.agents.create({ id: 'a1', name: 'Mona', capacity: 5, status: 'online' });
+      await sim.receive({ from: phone(1), text: 'hello' });
+      const [ticket] = (await sb.tickets.list({ limit: 1 })).items;
+      const id = await sim.sendFromPhone({ to: phone(1), text: 'replying from the shop phone' });
+      await sim.sendFromPhone({ to: phone(1), text: 'replying from the shop phone', id });
+      expect(await oracle.countMessages({ channelId: 'main', providerMessageId: id })).toBe(1);
+      const history = (await sb.messages.list({ ticketId: ticket!.id })).items;
+      expect(history.map((m) => [m.direction, m.author.type])).toEqual([
+        ['inbound', 'customer'],
+        ['outbound', 'phone'],
+      ]);
+      expect(seen['message.sent']).toHaveLength(1);
+
+      const statuses: unknown[] = [];
+      sb.on('template.status', (e) => statuses.push(e));
+      await sb.dispatch('main', { type: 'template.status', providerTemplateId: '123', name: 'order_update', language: 'en_US', status: 'APPROVED', timestamp: new Date() });
+      expect(statuses).toMatchObject([{ channelId: 'main', name: 'order_update', status: 'APPROVED' }]);
+    });
+
+    it('gives each driver durable storage scoped to its channel', async () => {
+      const { sim, store } = await desk();
+      await sim.storage.set('session', { token: 'abc', ids: ['201001234567@c.us'] });
+      expect(await sim.storage.get('session')).toEqual({ token: 'abc', ids: ['201001234567@c.us'] });
+      expect(await store.getChannelValue('main', 'session')).toEqual({ token: 'abc', ids: ['201001234567@c.us'] });
+      await expect(sim.storage.set('bad', undefined)).rejects.toBeInstanceOf(ValidationError);
+      await expect(sim.storage.set('', 1)).rejects.toBeInstanceOf(ValidationError);
+      await sim.storage.delete('session');
+      expect(await sim.storage.get('session')).toBeNull();
+    });
+
     it('routes least-loaded by default, round-robin and sticky on request', async () => {
       // a1, a2, a3 each get a ticket; a2 and a3 close theirs; who gets the next one?
       const scenario = async (strategy?: 'round-robin') => {

@@ -61,5 +61,6 @@ export type { CustomerService } from './customers/customer-service.js';
 export type { TicketService, TicketActionOptions, TransferTarget } from './tickets/ticket-service.js';
 export type { MessageService, SendMessageInput } from './messages/message-service.js';
 export type { InboundResult } from './inbound/inbound-pipeline.js';
+export type { InboundHook, InboundCandidate, InboundStored } from './inbound/inbound-hook.js';
 export type { WebhookHandler, NodeWebhookOptions } from './webhooks/webhook-handler.js';
 export { DEFAULT_MAX_WEBHOOK_BYTES } from './webhooks/webhook-handler.js';

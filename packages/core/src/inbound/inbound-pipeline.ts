@@ -5,6 +5,8 @@ import { parseInboundContent, parseInput } from '../domain/content-schema.js';
 import type { Customer, Message, Ticket } from '../domain/model.js';
 import { normalizePhone } from '../phone/phone-number.js';
 import type { MessageService } from '../messages/message-service.js';
+import type { InboundHook } from './inbound-hook.js';
+import { errorForLog } from '../logger.js';
 import type { Router } from '../routing/router.js';
 
 const senderSchema = z.object({
@@ -60,7 +62,9 @@ const stateSchema = z.object({
 /** The outcome of one inbound message. */
 export type InboundResult =
   | { duplicate: true; message: Message }
-  | { duplicate: false; message: Message; ticket: Ticket; customer: Customer };
+  | { duplicate: false; message: Message; ticket: Ticket; customer: Customer }
+  /** A feature (e.g. a CSAT answer) took the message over instead of the ticket flow. */
+  | { duplicate: false; claimedBy: string; message: Message };
 
 export interface InboundSettings {
   reopenWindowMs: number;
@@ -78,12 +82,18 @@ export class InboundPipeline {
   readonly #messages: MessageService;
   readonly #settings: InboundSettings;
   readonly #states = new Map<string, ConnectionStateEvent>();
+  readonly #hooks: InboundHook[] = [];
 
   constructor(ctx: CoreContext, router: Router, messages: MessageService, settings: InboundSettings) {
     this.#ctx = ctx;
     this.#router = router;
     this.#messages = messages;
     this.#settings = settings;
+  }
+
+  /** Add a feature to the pipeline (runs after the hooks added before it). */
+  use(hook: InboundHook): void {
+    this.#hooks.push(hook);
   }
 
   /** The last connection state a channel reported, if any. */
@@ -130,10 +140,16 @@ export class InboundPipeline {
     const channel = this.#ctx.channel(channelId);
     const input = parseInput(receivedSchema, event, 'inbound message');
     const content = parseInboundContent(input.content);
+    const sender = identify(channelId, input.from);
+    for (const hook of this.#hooks) {
+      if (!hook.claim) continue;
+      const claimed = await hook.claim({ channelId, event: input as MessageReceivedEvent, content, sender });
+      if (claimed) return { duplicate: false, claimedBy: hook.name, message: claimed };
+    }
     const result = await this.#ctx.store.ingestInbound({
       channelId,
       providerMessageId: input.providerMessageId,
-      sender: identify(channelId, input.from),
+      sender,
       content,
       providerTimestamp: input.timestamp,
       replyToProviderMessageId: input.replyToProviderMessageId ?? null,
@@ -153,6 +169,15 @@ export class InboundPipeline {
     }
     this.#ctx.emit('message.received', { message, ticket, customer });
     if (ticket.status === 'queued') ticket = (await this.#router.route(ticket)) ?? ticket;
+    for (const hook of this.#hooks) {
+      if (!hook.after) continue;
+      try {
+        await hook.after({ channelId, message, ticket, customer, ticketOutcome: result.ticketOutcome });
+      } catch (error) {
+        this.#ctx.logger.error({ hook: hook.name, messageId: message.id, err: errorForLog(error) }, 'inbound hook failed');
+        this.#ctx.emit('error', { error: error as Error, context: `inbound.${hook.name}` });
+      }
+    }
     return { duplicate: false, message, ticket, customer };
   }
 

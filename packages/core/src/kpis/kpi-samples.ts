@@ -1,0 +1,78 @@
+/**
+ * The replay's output: one flat, append-only list of samples (struct of arrays, cheap at
+ * millions of entries). Each sample has a type, an instant, a value and its three dimensions.
+ */
+
+import type { ZoneOffsets } from '../hours/time-zone.js';
+
+/** Additive counters; the value is the amount added. */
+export const COUNTER = {
+  received: 0,
+  sent: 1,
+  sentAgent: 2,
+  sentPhone: 3,
+  sentUser: 4,
+  sentBot: 5,
+  sentSystem: 6,
+  opened: 7,
+  reopened: 8,
+  assigned: 9,
+  transferredIn: 10,
+  transferredOut: 11,
+  closed: 12,
+  slaFirstMet: 13,
+  slaFirstBreached: 14,
+  slaNextMet: 15,
+  slaNextBreached: 16,
+  slaResolutionMet: 17,
+  slaResolutionBreached: 18,
+  csatRequests: 19,
+  csatAnswers: 20,
+  csatRatingSum: 21,
+  /** csat1 + rating - 1 for each rating. */
+  csat1: 22,
+  onlineMs: 27,
+  loadMs: 28,
+  capacityMs: 29,
+} as const;
+export const COUNTERS = 30;
+
+/** Duration samples; the value is the duration in ms. */
+export const DURATION = { firstResponse: 30, reply: 31, resolution: 32, delays: 33 } as const;
+export const DURATION_BASE = 30;
+export const DURATIONS = 4;
+/** A human reply on a ticket; the value is the ticket's index (distinct tickets per cell). */
+export const HANDLED = 34;
+/** A ticket non-closed at the end of a local day; `at` is that end minus 1 ms. */
+export const OPEN_AT_END = 35;
+
+export class KpiSamples {
+  readonly type: number[] = [];
+  readonly at: number[] = [];
+  /** Local day number of `at` in the replay's time zone. */
+  readonly day: number[] = [];
+  readonly value: number[] = [];
+  readonly agent: Array<string | null> = [];
+  readonly branch: Array<string | null> = [];
+  readonly channel: Array<string | null> = [];
+
+  readonly #zone: ZoneOffsets;
+
+  constructor(zone: ZoneOffsets) {
+    this.#zone = zone;
+  }
+
+  get length(): number {
+    return this.type.length;
+  }
+
+  push(type: number, at: number, value: number, agent: string | null, branch: string | null, channel: string | null): void {
+    this.type.push(type);
+    this.at.push(at);
+    this.day.push(this.#zone.dayOf(at));
+    this.value.push(value);
+    this.agent.push(agent);
+    this.branch.push(branch);
+    this.channel.push(channel);
+  }
+}

@@ -1,5 +1,6 @@
 import type { ConnectionStateEvent, TemplateStatusEvent } from './driver/driver.js';
 import type { Agent, AgentStatus, Customer, Message, MessageError, Ticket, TicketEvent } from './domain/model.js';
+import type { CsatAnswer, CsatRequest } from './kpis/kpi-facts.js';
 
 /**
  * Every event a Switchboard emits, with its payload. Listen with `sb.on(name, listener)`.
@@ -31,6 +32,12 @@ export interface SwitchboardEvents {
   'channel.state': (e: { channelId: string } & ConnectionStateEvent) => void;
   /** The provider changed an approved template's status. */
   'template.status': (e: { channelId: string } & TemplateStatusEvent) => void;
+  // ---------------------------------------------------------------- csat
+  /** A rating request was stored after a ticket closed (its `message.sent` / `message.failed` follows). */
+  'csat.requested': (e: { request: CsatRequest; message: Message }) => void;
+  /** A customer rated a closed ticket (the ticket stays closed). */
+  'csat.answered': (e: { answer: CsatAnswer; request: CsatRequest; message: Message; ticket: Ticket; customer: Customer }) => void;
+
   /** Background work failed (a sweeper, a driver event that could not be processed). */
   error: (e: { error: Error; context: string }) => void;
 }

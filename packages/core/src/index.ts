@@ -64,3 +64,29 @@ export type { InboundResult } from './inbound/inbound-pipeline.js';
 export type { InboundHook, InboundCandidate, InboundStored } from './inbound/inbound-hook.js';
 export type { WebhookHandler, NodeWebhookOptions } from './webhooks/webhook-handler.js';
 export { DEFAULT_MAX_WEBHOOK_BYTES } from './webhooks/webhook-handler.js';
+
+// ---------------------------------------------------------------- kpis, csat, business hours
+export type * from './kpis/kpi-facts.js';
+export type { KpiMetrics, KpiDuration, SlaCounts, KpiRollupRow } from './kpis/kpi-metrics.js';
+export { emptyMetrics, finalizeMetrics, additiveKpiFields, percentile, durationStats } from './kpis/kpi-metrics.js';
+export type { KpiOptions, KpiRange, SlaPolicy, KpiDimension, KpiPeriod, KpiRollupQuery, ResolvedKpiOptions, ResolvedSla } from './kpis/kpi-options.js';
+export { resolveKpiOptions, parseKpiRange, parseKpiRollupQuery, DEFAULT_DELAY_THRESHOLD_MS } from './kpis/kpi-options.js';
+export { replayKpis, type KpiReplay, type KpiIncidents, type DelayEvent, type SlaBreach, type SlaTarget } from './kpis/kpi-replay.js';
+export { rollupKpis, aggregateKpis, normalizeKpiRows } from './kpis/kpi-rollup.js';
+export type {
+  KpiService,
+  KpiReport,
+  AgentKpiReport,
+  TeamKpiReport,
+  DashboardKpiReport,
+  KpiPeriodMetrics,
+  KeyedKpiMetrics,
+  KpiRollupInput,
+  KpiIncidentFilter,
+} from './kpis/kpi-service.js';
+export { parseCsatRating } from './kpis/csat-rating.js';
+export { DEFAULT_CSAT_TEXT, type CsatOptions, type CsatService, type CsatSkipReason } from './kpis/csat-service.js';
+export type { BusinessCalendar, OpeningInterval, WeeklyHours, Weekday } from './hours/business-calendar.js';
+export { parseBusinessCalendar, businessCalendarSchema } from './hours/business-calendar.js';
+export { businessMsBetween, addBusinessMs, openIntervals, compileCalendar, CompiledCalendar } from './hours/business-time.js';
+export { canonicalTimeZone, zoneOffsets, ZoneOffsets } from './hours/time-zone.js';

@@ -20,6 +20,9 @@ import { createRuntimeStore, type RuntimeStore } from './store/runtime-store.js'
 import type { AuditQuery, Store } from './store/store.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { WebhookHandler } from './webhooks/webhook-handler.js';
+import { CsatService, type CsatOptions } from './kpis/csat-service.js';
+import { KpiService } from './kpis/kpi-service.js';
+import { resolveKpiOptions, type KpiOptions } from './kpis/kpi-options.js';
 
 const MINUTE_MS = 60_000;
 
@@ -51,6 +54,11 @@ export interface SwitchboardOptions {
   maintenanceIntervalMs?: number;
   /** ISO country for phone numbers typed without an international prefix (e.g. `EG`). */
   defaultCountry?: string;
+  // ---------------------------------------------------------------- kpis and csat
+  /** Defaults for `sb.kpis` (time zone, business hours, delay threshold, SLA); each call may override. */
+  kpis?: KpiOptions;
+  /** Satisfaction survey after each close (off by default). */
+  csat?: CsatOptions;
   clock?: Clock;
   /** pino-compatible logger; quiet by default. */
   logger?: Logger;
@@ -64,6 +72,8 @@ export interface Switchboard extends Pick<EventEmitter<SwitchboardEvents>, 'on' 
   readonly messages: MessageService;
   readonly webhooks: WebhookHandler;
   readonly audit: { list(query?: Partial<AuditQuery>): Promise<Page<AuditEntry>> };
+  /** Response, reply and resolution times, delays, SLA, CSAT and agent time (docs/kpis.md). */
+  readonly kpis: KpiService;
   readonly routing: {
     /** Name of the routing strategy in use. */
     readonly strategy: string;
@@ -148,6 +158,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
   readonly messages: MessageService;
   readonly webhooks: WebhookHandler;
   readonly audit: Switchboard['audit'];
+  readonly kpis: KpiService;
   readonly routing: Switchboard['routing'];
   readonly channels: Switchboard['channels'];
   readonly store: RuntimeStore;
@@ -156,6 +167,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
   readonly #logger: Logger;
   readonly #channels = new Map<string, Channel>();
   readonly #inbound: InboundPipeline;
+  readonly #csat: CsatService;
   readonly #router: Router;
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #maintenanceIntervalMs: number;
@@ -199,6 +211,11 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
       } catch (error) {
         this.#logger.error({ event: name, err: errorForLog(error) }, 'event listener threw');
       }
+      // csat: every close (by an agent or auto-close) may send a rating request; tracked so stop() waits.
+      if (name === 'ticket.closed' && this.#csat.enabled) {
+        const { ticket, event } = payload as Parameters<SwitchboardEvents['ticket.closed']>[0];
+        void this.#track(this.#csat.onClosed(ticket, event));
+      }
     };
     const ctx: CoreContext = {
       store: this.store,
@@ -224,6 +241,10 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
       reopenWindowMs: nonNegative(options.tickets?.reopenWindowMs, 'tickets.reopenWindowMs', 30 * MINUTE_MS) ?? 0,
     });
     this.webhooks = new WebhookHandler(ctx);
+    // kpis and csat
+    this.kpis = new KpiService(ctx, resolveKpiOptions(options.kpis));
+    this.#csat = new CsatService(ctx, options.csat);
+    this.#inbound.use(this.#csat.hook);
     this.#maintenanceIntervalMs = nonNegative(options.maintenanceIntervalMs, 'maintenanceIntervalMs', MINUTE_MS) || MINUTE_MS;
 
     const router = this.#router;

@@ -42,7 +42,17 @@ import {
   type UpsertCustomerInput,
   type Actor,
   type AgentStatus,
+  type AgentStatusChange,
+  type CreateCsatRequestInput,
+  type CreateCsatRequestResult,
+  type CsatAnswer,
+  type CsatRequest,
+  type KpiFacts,
+  type KpiFactsQuery,
+  type RecordCsatAnswerInput,
+  type RecordCsatAnswerResult,
 } from '@switchboard/core';
+import { collectKpiFacts } from './kpi-facts.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 const key = (a: string, b: string): string => `${a}\u0000${b}`;
@@ -86,6 +96,16 @@ export class MemoryStore implements Store {
   readonly #earlyReceipts = new Map<string, { status: DeliveryStatus; error?: MessageError; at: Date }>();
   readonly #audit: AuditEntry[] = [];
   readonly #channelValues = new Map<string, string>();
+  // kpis and csat
+  /** agent → status log, oldest first. */
+  readonly #statusLog = new Map<string, AgentStatusChange[]>();
+  readonly #csatRequests = new Map<string, CsatRequest>();
+  /** ticket → its CSAT requests, oldest first. */
+  readonly #csatByTicket = new Map<string, CsatRequest[]>();
+  /** customer+channel → the latest CSAT request (the only answerable one). */
+  readonly #latestCsat = new Map<string, string>();
+  /** request → its answer. */
+  readonly #csatAnswers = new Map<string, CsatAnswer>();
 
   async init(): Promise<void> {}
 
@@ -108,6 +128,7 @@ export class MemoryStore implements Store {
       createdAt: input.at,
     };
     this.#agents.set(id, agent);
+    this.#logStatus({ agentId: id, status: input.status, previous: null, at: input.at });
     return clone(agent);
   }
 
@@ -128,6 +149,7 @@ export class MemoryStore implements Store {
     if (previous !== input.status) {
       agent.status = input.status;
       agent.statusChangedAt = input.at;
+      this.#logStatus({ agentId: agent.id, status: input.status, previous, at: input.at });
     }
     return { agent: clone(agent), previous };
   }
@@ -611,6 +633,130 @@ export class MemoryStore implements Store {
           (query.actorId === undefined || e.actor.id === query.actorId),
       );
     return page(items, query.limit, query.cursor, true);
+  }
+
+  // ------------------------------------------------------------------ kpis and csat
+
+  async listKpiFacts(query: KpiFactsQuery): Promise<KpiFacts> {
+    const messagesOf = (ticketId: string): Message[] => (this.#messagesByTicket.get(ticketId) ?? []).map((id) => this.#messages.get(id)!);
+    return collectKpiFacts(
+      {
+        agents: this.#agents.values(),
+        tickets: this.#tickets.values(),
+        messages: this.#messages.values(),
+        eventsOf: (ticketId) => this.#ticketEvents.get(ticketId) ?? [],
+        messagesOf,
+        statusLogOf: (agentId) => this.#statusLog.get(agentId) ?? [],
+        csatRequestsOf: (ticketId) => this.#csatByTicket.get(ticketId) ?? [],
+        csatAnswerOf: (requestId) => this.#csatAnswers.get(requestId),
+      },
+      query,
+    );
+  }
+
+  async createCsatRequest(input: CreateCsatRequestInput): Promise<CreateCsatRequestResult> {
+    const ticket = this.#tickets.get(input.ticketId);
+    if (!ticket) return { created: false, reason: 'ticket_not_found', request: null };
+    if (ticket.status !== 'closed' || ticket.closedAt?.getTime() !== input.closedAt.getTime()) return { created: false, reason: 'not_closed', request: null };
+    const existing = (this.#csatByTicket.get(ticket.id) ?? []).find((r) => r.closedAt.getTime() === input.closedAt.getTime());
+    if (existing) return { created: false, reason: 'exists', request: clone(existing) };
+    const message: Message = {
+      id: newId('msg'),
+      channelId: ticket.channelId,
+      ticketId: ticket.id,
+      customerId: ticket.customerId,
+      direction: 'outbound',
+      author: { type: 'system' },
+      content: clone(input.content),
+      providerMessageId: null,
+      status: 'pending',
+      error: null,
+      replyToProviderMessageId: null,
+      providerTimestamp: null,
+      createdAt: input.at,
+      statusAt: input.at,
+    };
+    const request: CsatRequest = {
+      id: newId('evt'),
+      ticketId: ticket.id,
+      channelId: ticket.channelId,
+      customerId: ticket.customerId,
+      agentId: input.agentId,
+      messageId: message.id,
+      closedAt: input.closedAt,
+      requestedAt: input.at,
+      expiresAt: input.expiresAt,
+      answeredAt: null,
+    };
+    this.#insertMessage(message);
+    this.#csatRequests.set(request.id, request);
+    this.#csatByTicket.set(ticket.id, [...(this.#csatByTicket.get(ticket.id) ?? []), request]);
+    this.#latestCsat.set(key(ticket.customerId, ticket.channelId), request.id);
+    return { created: true, request: clone(request), message: clone(message) };
+  }
+
+  async recordCsatAnswer(input: RecordCsatAnswerInput): Promise<RecordCsatAnswerResult> {
+    const seen = this.#byProviderId.get(key(input.channelId, input.providerMessageId));
+    if (seen) return { outcome: 'duplicate', message: clone(this.#messages.get(seen)!) };
+    const customerId = this.#customerByIdentity.get(input.sender.identity);
+    if (!customerId) return { outcome: 'no_request' };
+    const routeKey = key(customerId, input.channelId);
+    const request = this.#csatRequests.get(this.#latestCsat.get(routeKey) ?? '');
+    if (!request || request.answeredAt !== null || input.at.getTime() > request.expiresAt.getTime() || this.#openTicket.has(routeKey)) {
+      return { outcome: 'no_request' };
+    }
+    const { customer } = this.#upsertCustomer({ ...input.sender, at: input.at });
+    const route = this.#customerChannels.get(routeKey);
+    this.#customerChannels.set(routeKey, {
+      customerId,
+      channelId: input.channelId,
+      address: input.sender.address,
+      lastInboundAt: later(route?.lastInboundAt ?? null, input.providerTimestamp ?? input.at),
+    });
+    const message: Message = {
+      id: newId('msg'),
+      channelId: input.channelId,
+      ticketId: request.ticketId,
+      customerId,
+      direction: 'inbound',
+      author: { type: 'customer', id: customerId },
+      content: clone(input.content),
+      providerMessageId: input.providerMessageId,
+      status: 'received',
+      error: null,
+      replyToProviderMessageId: input.replyToProviderMessageId,
+      providerTimestamp: input.providerTimestamp,
+      createdAt: input.at,
+      statusAt: input.at,
+    };
+    this.#insertMessage(message);
+    request.answeredAt = input.at;
+    const answer: CsatAnswer = {
+      id: newId('evt'),
+      requestId: request.id,
+      ticketId: request.ticketId,
+      channelId: request.channelId,
+      customerId,
+      agentId: request.agentId,
+      messageId: message.id,
+      rating: input.rating,
+      at: input.at,
+    };
+    this.#csatAnswers.set(request.id, answer);
+    return {
+      outcome: 'recorded',
+      message: clone(message),
+      answer: clone(answer),
+      request: clone(request),
+      ticket: clone(this.#tickets.get(request.ticketId)!),
+      customer: clone(customer),
+    };
+  }
+
+  #logStatus(change: AgentStatusChange): void {
+    const log = this.#statusLog.get(change.agentId) ?? [];
+    log.push(change);
+    this.#statusLog.set(change.agentId, log);
   }
 
   // ------------------------------------------------------------------ internals

@@ -35,6 +35,16 @@ import type {
   TicketEvent,
   TicketStatus,
 } from '../domain/model.js';
+import type {
+  CreateCsatRequestInput,
+  CreateCsatRequestResult,
+  KpiFacts,
+  KpiFactsQuery,
+  RecordCsatAnswerInput,
+  RecordCsatAnswerResult,
+} from '../kpis/kpi-facts.js';
+import type { KpiRollupRow } from '../kpis/kpi-metrics.js';
+import type { KpiRollupQuery } from '../kpis/kpi-options.js';
 
 export interface Store {
   /** Store kind for logs and errors, e.g. `memory`, `postgres`. */
@@ -46,11 +56,19 @@ export interface Store {
 
   // ---------------------------------------------------------------- agents
 
-  /** Create an agent. Throws `ConflictError` when `id` is taken. */
+  /**
+   * Create an agent. Throws `ConflictError` when `id` is taken. Appends the initial status to
+   * the agent status log (`previous: null`) in the same atomic step.
+   */
   createAgent(input: CreateAgentInput): Promise<Agent>;
   /** Change an agent's profile. Returns null when the agent does not exist. */
   updateAgent(id: string, patch: AgentPatch): Promise<Agent | null>;
-  /** Set online/offline. Returns the agent and its previous status, or null when it does not exist. */
+  /**
+   * Set online/offline. Returns the agent and its previous status, or null when it does not
+   * exist. When the status changes, appends one `AgentStatusChange` (`status`, `previous`, `at`)
+   * to the agent status log in the same atomic step: the log never misses or duplicates a
+   * change, even under concurrent calls, so online time can be computed from it (KPIs).
+   */
   setAgentStatus(input: { agentId: string; status: AgentStatus; at: Date }): Promise<{ agent: Agent; previous: AgentStatus } | null>;
   /** One agent, or null. */
   getAgent(id: string): Promise<Agent | null>;
@@ -172,6 +190,47 @@ export interface Store {
   appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
   /** Audit entries, newest first. */
   listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
+
+  // ---------------------------------------------------------------- kpis and csat
+  // Types in `kpis/kpi-facts.ts` and `kpis/kpi-options.ts`; definitions in docs/kpis.md.
+
+  /**
+   * The log slice KPIs of `[from, to)` need (see `KpiFacts` for exactly what it must contain):
+   * every ticket non-closed at some instant of the range or with a message, event or CSAT
+   * record in it — including tickets opened before `from` — with all their messages and events
+   * before `to`; the agents; each agent's last status change before `from` and all changes in
+   * the range; CSAT requests of those tickets and their answers before `to`. Filters are hints:
+   * returning more is fine, less is not.
+   */
+  listKpiFacts(query: KpiFactsQuery): Promise<KpiFacts>;
+
+  /**
+   * Atomically, for a closed ticket whose `closedAt` still equals `input.closedAt` and that has
+   * no CSAT request for this closing yet: store the question as an outbound `pending` message
+   * on the closed ticket (author `system`) and the request (answerable until `expiresAt`).
+   * Otherwise store nothing and say why (`exists` returns the existing request).
+   */
+  createCsatRequest(input: CreateCsatRequestInput): Promise<CreateCsatRequestResult>;
+
+  /**
+   * A customer's rating, atomically: unless (channel, providerMessageId) was seen (then
+   * `duplicate` with the first stored message), find the customer by identity and their latest
+   * unanswered, unexpired CSAT request on the channel; if there is one and the customer has no
+   * non-closed ticket on the channel, store the inbound message on the request's (closed)
+   * ticket — which stays closed — update the customer's channel address and `lastInboundAt`,
+   * mark the request answered and store the answer. Otherwise store nothing (`no_request`).
+   */
+  recordCsatAnswer(input: RecordCsatAnswerInput): Promise<RecordCsatAnswerResult>;
+
+  /**
+   * Optional: the rollup computed by the store's own engine (e.g. SQL). When present, core
+   * uses it instead of `listKpiFacts` + the pure calculators, and it must return the same
+   * numbers as `rollupKpis(await listKpiFacts(...), query)` — the store contract checks this on
+   * a generated history. Core recomputes derived fields (`avgMs = sumMs / count`, rates,
+   * utilization) and fills missing (key, period) rows with zeros, so a store may return only
+   * the rows that have data. Percentiles are nearest-rank (SQL `percentile_disc`).
+   */
+  computeKpiRollup?(query: KpiRollupQuery): Promise<KpiRollupRow[]>;
 }
 
 export interface CreateAgentInput {

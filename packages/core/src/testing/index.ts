@@ -2,7 +2,8 @@
  * `@switchboard/core/testing`: what adapter authors and host apps need in their tests.
  * - `runStoreContract` / `runDriverContract`: the vitest suites every store and driver runs;
  * - `simulatorDriver`: a fake phone: the test plays the customer;
- * - `ManualClock`: time that only moves when the test says so.
+ * - `ManualClock`: time that only moves when the test says so;
+ * - `generateKpiHistory` / `loadKpiHistory`: a seeded service-desk history for KPI tests and benchmarks.
  *
  * @packageDocumentation
  */

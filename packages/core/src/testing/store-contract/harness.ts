@@ -25,6 +25,8 @@ export interface StoreContractOptions {
   oracle: (store: Store) => StoreOracle;
   /** Runs after every test, after `close()` (drop a schema, delete a folder, ...). */
   destroyStore?: (store: Store) => void | Promise<void>;
+  /** Size of the generated history the KPI contract loads and compares (default 50,000 messages). */
+  kpiHistoryMessages?: number;
 }
 
 export interface ContractHarness {

@@ -5,6 +5,8 @@ import { customersContract } from './customers-contract.js';
 import { echoAndStorageContract } from './echo-and-storage-contract.js';
 import { useStore, type StoreContractOptions } from './harness.js';
 import { inboundContract } from './inbound-contract.js';
+import { DEFAULT_KPI_HISTORY_MESSAGES, kpiContract } from './kpi-contract.js';
+import { kpiPipelineContract } from './kpi-pipeline-contract.js';
 import { messagesContract } from './messages-contract.js';
 import { pipelineContract } from './pipeline-contract.js';
 import { ticketsContract } from './tickets-contract.js';
@@ -29,5 +31,7 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
     echoAndStorageContract(harness);
     auditContract(harness);
     pipelineContract(options);
+    kpiContract(harness, { historyMessages: options.kpiHistoryMessages ?? DEFAULT_KPI_HISTORY_MESSAGES });
+    kpiPipelineContract(options);
   });
 }

@@ -109,10 +109,11 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
   return sorted[rank - 1]!;
 }
 
-/** Stats of a set of durations (sorts `values` in place). */
+/** Stats of a set of durations (a typed array is sorted in place). */
 export function durationStats(values: number[] | Float64Array): KpiDuration {
   if (values.length === 0) return emptyDuration();
-  const sorted = values instanceof Float64Array ? values.sort() : values.sort((a, b) => a - b);
+  // Typed-array sort is numeric and native: much faster than a comparator on a plain array.
+  const sorted = values instanceof Float64Array ? values.sort() : Float64Array.from(values).sort();
   let sum = 0;
   for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
   return { count: sorted.length, sumMs: sum, avgMs: sum / sorted.length, p50Ms: percentile(sorted, 50), p90Ms: percentile(sorted, 90), maxMs: sorted[sorted.length - 1]! };

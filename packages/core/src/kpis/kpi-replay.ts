@@ -372,9 +372,7 @@ class Replay {
     if (message.status === 'failed') return;
     const agent = message.author.type === 'agent' ? (message.author.id ?? null) : null;
     const branch = this.#branchOf(agent, ticketBranch);
-    this.#samples.push(COUNTER.sent, at, 1, agent, branch, message.channelId);
-    const by = SENT_BY[message.author.type];
-    if (by !== undefined) this.#samples.push(by, at, 1, agent, branch, message.channelId);
+    this.#samples.push(SENT_BY[message.author.type] ?? COUNTER.sent, at, 1, agent, branch, message.channelId);
   }
 
   #csat(request: CsatRequest, at: number, ticketBranch: string | null): void {

@@ -30,36 +30,43 @@ export function aggregateKpis(replay: KpiReplay, query: Pick<KpiRollupQuery, 'fr
   const zone = zoneOffsets(query.timeZone);
   if (replay.zone.timeZone !== zone.timeZone) throw new TypeError(`aggregateKpis: the replay was cut in ${replay.zone.timeZone}, not ${zone.timeZone}`);
   const periods = new KpiPeriods(query.from.getTime(), query.to.getTime(), zone, query.period);
-  const dimension = query.by === 'agent' ? samples.agent : query.by === 'branch' ? samples.branch : query.by === 'channel' ? samples.channel : null;
-  const filter = query.key;
-  const cells = new Map<string | null, Cell[]>();
+  const spans = periods.spans.length;
+  const [dimension, keys] =
+    query.by === 'agent'
+      ? [samples.agent, samples.agents]
+      : query.by === 'branch'
+        ? [samples.branch, samples.branches]
+        : query.by === 'channel'
+          ? [samples.channel, samples.channels]
+          : [null, null];
+  // Agent time has no channel: channel rollups leave it out.
+  const skip = query.by === 'channel' ? samples.channels.find(null) : -1;
+  const only = query.key === undefined || !keys ? -2 : keys.find(query.key);
+  const cells: Array<Cell | undefined> = [];
 
   for (let i = 0; i < samples.length; i++) {
-    const key = dimension ? dimension[i]! : null;
-    // Agent time has no channel: channel rollups leave it out.
-    if (query.by === 'channel' && key === null) continue;
-    if (filter !== undefined && key !== filter) continue;
-    const at = samples.at[i]!;
-    const p = periods.indexOfDay(samples.day[i]!);
+    const key = dimension ? dimension[i]! : 0;
+    if (key === skip || (only !== -2 && key !== only)) continue;
     const type = samples.type[i]!;
-    if (type === OPEN_AT_END && at !== periods.spans[p]!.end - 1) continue;
-    let row = cells.get(key);
-    if (!row) {
-      row = [];
-      cells.set(key, row);
-    }
-    const cell = (row[p] ??= newCell());
+    const p = periods.indexOfDay(samples.day[i]!);
+    if (type === OPEN_AT_END && samples.at[i]! !== periods.spans[p]!.end - 1) continue;
+    const cell = (cells[key * spans + p] ??= newCell());
     const value = samples.value[i]!;
-    if (type < COUNTERS) cell.counts[type] = cell.counts[type]! + value;
-    else if (type < DURATION_BASE + DURATIONS) cell.durations[type - DURATION_BASE]!.push(value);
+    if (type < COUNTERS) {
+      cell.counts[type] = cell.counts[type]! + value;
+      if (type >= COUNTER.sentAgent && type <= COUNTER.sentSystem) cell.counts[COUNTER.sent] = cell.counts[COUNTER.sent]! + value;
+    } else if (type < DURATION_BASE + DURATIONS) cell.durations[type - DURATION_BASE]!.push(value);
     else if (type === HANDLED) cell.handled.add(value);
     else if (type === OPEN_AT_END) cell.openAtEnd += 1;
   }
 
   const rows: KpiRollupRow[] = [];
-  for (const [key, row] of cells) {
+  const keyCount = keys ? keys.names.length : 1;
+  for (let k = 0; k < keyCount; k++) {
+    if (!cells.slice(k * spans, (k + 1) * spans).some((c) => c !== undefined)) continue;
+    const key = keys ? keys.names[k]! : null;
     periods.spans.forEach((span, p) => {
-      const cell = row[p];
+      const cell = cells[k * spans + p];
       rows.push({ key, period: span.label, start: new Date(span.start), end: new Date(span.end), metrics: cell ? metricsOf(cell) : emptyMetrics() });
     });
   }

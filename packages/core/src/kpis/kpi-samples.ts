@@ -9,6 +9,7 @@ import type { ZoneOffsets } from '../hours/time-zone.js';
 export const COUNTER = {
   received: 0,
   sent: 1,
+  /** Each `sentBy` counter also adds to `sent`. */
   sentAgent: 2,
   sentPhone: 3,
   sentUser: 4,
@@ -46,16 +47,40 @@ export const HANDLED = 34;
 /** A ticket non-closed at the end of a local day; `at` is that end minus 1 ms. */
 export const OPEN_AT_END = 35;
 
+/** Interned values of one dimension: sample → small integer → key. */
+export class KpiKeys {
+  readonly names: Array<string | null> = [];
+  readonly #index = new Map<string | null, number>();
+
+  intern(key: string | null): number {
+    let index = this.#index.get(key);
+    if (index === undefined) {
+      index = this.names.length;
+      this.names.push(key);
+      this.#index.set(key, index);
+    }
+    return index;
+  }
+
+  /** The index of a key, or -1 when no sample has it. */
+  find(key: string | null): number {
+    return this.#index.get(key) ?? -1;
+  }
+}
+
 export class KpiSamples {
   readonly type: number[] = [];
   readonly at: number[] = [];
   /** Local day number of `at` in the replay's time zone. */
   readonly day: number[] = [];
   readonly value: number[] = [];
-  readonly agent: Array<string | null> = [];
-  readonly branch: Array<string | null> = [];
-  readonly channel: Array<string | null> = [];
-
+  /** Interned dimension values (see `agents`, `branches`, `channels`). */
+  readonly agent: number[] = [];
+  readonly branch: number[] = [];
+  readonly channel: number[] = [];
+  readonly agents = new KpiKeys();
+  readonly branches = new KpiKeys();
+  readonly channels = new KpiKeys();
   readonly #zone: ZoneOffsets;
 
   constructor(zone: ZoneOffsets) {
@@ -71,8 +96,8 @@ export class KpiSamples {
     this.at.push(at);
     this.day.push(this.#zone.dayOf(at));
     this.value.push(value);
-    this.agent.push(agent);
-    this.branch.push(branch);
-    this.channel.push(channel);
+    this.agent.push(this.agents.intern(agent));
+    this.branch.push(this.branches.intern(branch));
+    this.channel.push(this.channels.intern(channel));
   }
 }

@@ -29,7 +29,7 @@ export interface KpiOptions {
   sla?: SlaPolicy | null;
 }
 
-/** A time range: `from` inclusive, `to` exclusive. Dates or ISO-8601 strings. */
+/** A time range: `from` inclusive, `to` exclusive. Dates, or ISO-8601 date-times with `Z` or an offset (`2026-04-01T00:00:00+02:00`). */
 export interface KpiRange {
   from: Date | string;
   to: Date | string;

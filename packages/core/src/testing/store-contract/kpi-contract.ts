@@ -276,7 +276,7 @@ export function kpiContract(h: ContractHarness, options: { historyMessages: numb
           const narrow = allRollups(await h.store.listKpiFacts({ ...range, ...hint }), range, variants[0]!);
           for (const period of PERIODS) expect(keyRows(narrow[`${by}/${period}`], key)).toEqual(keyRows(full[`${by}/${period}`], key));
         }
-      });
+      }, 300_000);
 
       it('computeKpiRollup, when the store has one, gives the pure calculators’ numbers', async (ctx) => {
         if (typeof h.store.computeKpiRollup !== 'function') {
@@ -297,7 +297,7 @@ export function kpiContract(h: ContractHarness, options: { historyMessages: numb
             }
           }
         }
-      });
+      }, 300_000);
     });
   });
 }

@@ -56,7 +56,7 @@ export class UnknownChannelError extends SwitchboardError {
   }
 }
 
-export type EntityKind = 'ticket' | 'agent' | 'customer' | 'message' | 'channel';
+export type EntityKind = 'ticket' | 'agent' | 'customer' | 'message' | 'channel' | 'notification' | 'campaign';
 
 export class NotFoundError extends SwitchboardError {
   readonly entity: EntityKind;
@@ -70,6 +70,18 @@ export class NotFoundError extends SwitchboardError {
 export class ConflictError extends SwitchboardError {
   constructor(message: string, details: Record<string, unknown> = {}, code = 'conflict') {
     super(code, message, { details });
+  }
+}
+
+/**
+ * A notification key was reused for a different request (another recipient, channel or content),
+ * like Stripe's idempotency keys. The original is untouched.
+ */
+export class IdempotencyConflictError extends SwitchboardError {
+  constructor(key: string, existingId: string) {
+    super('idempotency_conflict', `Notification key "${key}" was already used for a different request (notification ${existingId}); use a new key for new content.`, {
+      details: { key, existingId },
+    });
   }
 }
 

@@ -1,5 +1,8 @@
 import type { ConnectionStateEvent, TemplateStatusEvent } from './driver/driver.js';
 import type { Agent, AgentStatus, Customer, Message, MessageError, Ticket, TicketEvent } from './domain/model.js';
+import type { Notification } from './notifications/notification-model.js';
+
+type NotificationEvent = (e: { notification: Notification }) => void;
 
 /**
  * Every event a Switchboard emits, with its payload. Listen with `sb.on(name, listener)`.
@@ -15,6 +18,22 @@ export interface SwitchboardEvents {
   /** An outbound message's delivery status moved forward. */
   'message.status': (e: { message: Message; previous: Message['status'] }) => void;
   'customer.created': (e: { customer: Customer }) => void;
+  /** A customer opted out of notifications (STOP keyword, or the host). */
+  'customer.opted_out': (e: { customer: Customer; via: 'keyword' | 'api' }) => void;
+  'customer.opted_in': (e: { customer: Customer; via: 'keyword' | 'api' }) => void;
+  /** A notification was recorded and queued (also after `retry` / `resolveUncertain('resend')`). */
+  'notification.queued': NotificationEvent;
+  'notification.sent': NotificationEvent;
+  'notification.delivered': NotificationEvent;
+  'notification.read': NotificationEvent;
+  /** An attempt failed retryably; another is scheduled at `nextAttemptAt`. */
+  'notification.retrying': NotificationEvent;
+  /** Terminal failure, with the provider's code in `error`. */
+  'notification.failed': NotificationEvent;
+  /** Never sent: `skipReason` says why (invalid_phone, opted_out, blocked, window_closed). */
+  'notification.skipped': NotificationEvent;
+  /** The provider may or may not have accepted it; it will not be resent without `resolveUncertain`. */
+  'notification.uncertain': NotificationEvent;
   'ticket.created': (e: { ticket: Ticket; event: TicketEvent }) => void;
   'ticket.reopened': (e: { ticket: Ticket; event: TicketEvent }) => void;
   /** A ticket got an agent (routing, manual assignment). */

@@ -7,7 +7,13 @@
  * @packageDocumentation
  */
 export { createSwitchboard } from './switchboard.js';
-export type { Switchboard, SwitchboardOptions, ChannelOptions, BuiltInStrategy } from './switchboard.js';
+export type { Switchboard, SwitchboardOptions, ChannelOptions, BuiltInStrategy, NotificationOptions } from './switchboard.js';
+export type { NotificationService, SendNotificationInput, NotificationLogQuery } from './notifications/notification-service.js';
+export type { CampaignService, CreateCampaignRequest, CampaignProgress } from './notifications/campaign-service.js';
+export { DEFAULT_OPT_OUT_KEYWORDS, normalizeKeyword, type OptOutKeywords } from './notifications/opt-out-keywords.js';
+export { fillPlaceholders, placeholdersOf } from './templates/placeholders.js';
+export { backoffDelay, type BackoffOptions } from './notifications/backoff.js';
+export { SlidingWindowLimiter } from './notifications/rate-limiter.js';
 export type { SwitchboardEvents, SwitchboardEventName } from './events.js';
 
 export type * from './driver/driver.js';
@@ -19,7 +25,9 @@ export type * from './domain/model.js';
 export { SYSTEM_ACTOR, NON_CLOSED_STATUSES } from './domain/model.js';
 export type * from './domain/message-content.js';
 export { previewContent, isWindowExempt } from './domain/message-content.js';
-export { canAdvanceStatus } from './domain/delivery-status.js';
+export { canAdvanceStatus, canAdvanceNotification } from './domain/delivery-status.js';
+export type * from './notifications/notification-model.js';
+export { NOTIFICATION_STATUSES } from './notifications/notification-model.js';
 export { parseOutboundContent, parseInboundContent, parseInput } from './domain/content-schema.js';
 
 export {
@@ -30,6 +38,7 @@ export {
   NotFoundError,
   ConflictError,
   TicketClosedError,
+  IdempotencyConflictError,
   AgentAtCapacityError,
   WindowClosedError,
   UnsupportedContentError,

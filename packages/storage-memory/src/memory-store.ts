@@ -40,9 +40,20 @@ import {
   type TicketQuery,
   type TicketStatus,
   type UpsertCustomerInput,
+  type ApplyNotificationStatusResult,
+  type Campaign,
+  type CompleteNotificationAttemptInput,
+  type CreateCampaignInput,
+  type EnqueueNotificationInput,
+  type Notification,
+  type NotificationAttempt,
+  type NotificationFilter,
+  type NotificationQuery,
+  type NotificationStatus,
   type Actor,
   type AgentStatus,
 } from '@switchboard/core';
+import { MemoryOutbox } from './memory-outbox.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 const key = (a: string, b: string): string => `${a}\u0000${b}`;
@@ -86,6 +97,7 @@ export class MemoryStore implements Store {
   readonly #earlyReceipts = new Map<string, { status: DeliveryStatus; error?: MessageError; at: Date }>();
   readonly #audit: AuditEntry[] = [];
   readonly #channelValues = new Map<string, string>();
+  readonly #outbox = new MemoryOutbox(this.#earlyReceipts);
 
   async init(): Promise<void> {}
 
@@ -180,10 +192,20 @@ export class MemoryStore implements Store {
 
   async listCustomers(query: CustomerQuery): Promise<Page<Customer>> {
     const needle = query.search?.trim().toLowerCase();
+    const after = query.lastInboundAfter?.getTime();
+    const before = query.lastInboundBefore?.getTime();
+    const lastInbound = (c: Customer): number | null =>
+      this.#customerChannels.get(key(c.id, query.channelId ?? ''))?.lastInboundAt?.getTime() ?? null;
     const items = [...this.#customers.values()]
       .reverse()
       .filter((c) => !query.tag || c.tags.includes(query.tag))
-      .filter((c) => !needle || (c.name ?? '').toLowerCase().includes(needle) || (c.phone ?? '').includes(needle));
+      .filter((c) => !query.tags || query.tags.every((t) => c.tags.includes(t)))
+      .filter((c) => !needle || (c.name ?? '').toLowerCase().includes(needle) || (c.phone ?? '').includes(needle))
+      .filter((c) => {
+        if (after === undefined && before === undefined) return true;
+        const last = lastInbound(c);
+        return last !== null && (after === undefined || last >= after) && (before === undefined || last < before);
+      });
     return page(items, query.limit, query.cursor, true);
   }
 
@@ -535,6 +557,7 @@ export class MemoryStore implements Store {
       message = id ? this.#messages.get(id) : undefined;
     }
     if (!message || message.direction !== 'outbound') {
+      if (input.bufferIfUnknown === false) return { outcome: 'unknown' };
       const bufferKey = key(input.channelId, input.providerMessageId);
       const buffered = this.#earlyReceipts.get(bufferKey);
       if (!buffered || canAdvanceStatus(buffered.status, input.status)) {
@@ -593,6 +616,93 @@ export class MemoryStore implements Store {
     this.#channelValues.delete(key(channelId, valueKey));
   }
 
+  // ------------------------------------------------------------------ notifications
+
+  async enqueueNotification(input: EnqueueNotificationInput): Promise<{ notification: Notification; created: boolean }> {
+    return this.#outbox.enqueue(input);
+  }
+
+  async getNotification(id: string): Promise<Notification | null> {
+    return this.#outbox.get(id);
+  }
+
+  async findNotificationByKey(notificationKey: string): Promise<Notification | null> {
+    return this.#outbox.findByKey(notificationKey);
+  }
+
+  async listNotifications(query: NotificationQuery): Promise<Page<Notification>> {
+    return this.#outbox.list(query);
+  }
+
+  async countNotifications(filter: NotificationFilter): Promise<Record<NotificationStatus, number>> {
+    return this.#outbox.count(filter);
+  }
+
+  async claimNotifications(input: { channelId: string; owner: string; now: Date; leaseMs: number; limit: number }): Promise<Notification[]> {
+    return this.#outbox.claim(input);
+  }
+
+  async startNotificationSend(input: { notificationId: string; attempt: number; owner: string; at: Date }): Promise<boolean> {
+    return this.#outbox.startSend(input);
+  }
+
+  async completeNotificationAttempt(input: CompleteNotificationAttemptInput): Promise<Notification | null> {
+    return this.#outbox.complete(input);
+  }
+
+  async releaseNotifications(input: { owner: string; ids: string[]; at: Date }): Promise<number> {
+    return this.#outbox.release(input);
+  }
+
+  async expireNotificationLeases(input: { now: Date; limit: number }): Promise<Notification[]> {
+    return this.#outbox.expireLeases(input);
+  }
+
+  async applyNotificationStatus(input: ApplyDeliveryStatusInput): Promise<ApplyNotificationStatusResult> {
+    return this.#outbox.applyStatus(input);
+  }
+
+  async retryNotification(input: { id: string; at: Date }): Promise<Notification | null> {
+    return this.#outbox.retry(input);
+  }
+
+  async resolveUncertainNotification(input: { id: string; action: 'resend' | 'mark-sent'; at: Date }): Promise<Notification | null> {
+    return this.#outbox.resolveUncertain(input);
+  }
+
+  async listNotificationAttempts(notificationId: string): Promise<NotificationAttempt[]> {
+    return this.#outbox.attempts(notificationId);
+  }
+
+  async setCustomerOptOut(input: { customerId: string; optedOut: boolean; at: Date }): Promise<Customer | null> {
+    const customer = this.#customers.get(input.customerId);
+    if (!customer) return null;
+    if (customer.optedOut !== input.optedOut) {
+      customer.optedOut = input.optedOut;
+      customer.optedOutAt = input.optedOut ? input.at : null;
+      customer.updatedAt = input.at;
+    }
+    return clone(customer);
+  }
+
+  // ------------------------------------------------------------------ campaigns
+
+  async createCampaign(input: CreateCampaignInput): Promise<Campaign> {
+    return this.#outbox.createCampaign(input);
+  }
+
+  async getCampaign(id: string): Promise<Campaign | null> {
+    return this.#outbox.getCampaign(id);
+  }
+
+  async listCampaigns(query: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
+    return this.#outbox.listCampaigns(query);
+  }
+
+  async updateCampaign(id: string, patch: { status?: Campaign['status']; recipients?: number; at: Date }): Promise<Campaign | null> {
+    return this.#outbox.updateCampaign(id, patch);
+  }
+
   // ------------------------------------------------------------------ audit
 
   async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
@@ -624,6 +734,7 @@ export class MemoryStore implements Store {
     countNonClosedTickets(filter: { customerId: string; channelId: string }): Promise<number>;
     countAssignedNonClosed(agentId: string): Promise<number>;
     countCustomers(identity: string): Promise<number>;
+    countNotifications(filter: { key?: string; status?: string }): Promise<number>;
   } {
     const count = <T>(items: Iterable<T>, test: (item: T) => boolean): Promise<number> => {
       let n = 0;
@@ -636,6 +747,7 @@ export class MemoryStore implements Store {
       countNonClosedTickets: (f) => count(this.#tickets.values(), (t) => t.customerId === f.customerId && t.channelId === f.channelId && t.status !== 'closed'),
       countAssignedNonClosed: (agentId) => count(this.#tickets.values(), (t) => t.assigneeId === agentId && t.status !== 'closed'),
       countCustomers: (identity) => count(this.#customers.values(), (c) => c.identity === identity),
+      countNotifications: (f) => Promise.resolve(this.#outbox.countRaw((n) => (f.key === undefined || n.key === f.key) && (f.status === undefined || n.status === f.status))),
     };
   }
 
@@ -656,6 +768,8 @@ export class MemoryStore implements Store {
       identity: input.identity,
       name: input.name,
       tags: [],
+      optedOut: false,
+      optedOutAt: null,
       createdAt: input.at,
       updatedAt: input.at,
     };

@@ -43,6 +43,9 @@ export interface Customer {
   identity: string;
   name: string | null;
   tags: string[];
+  /** The customer opted out of notifications (STOP, or the host said so). */
+  optedOut: boolean;
+  optedOutAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

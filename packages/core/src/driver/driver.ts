@@ -39,6 +39,12 @@ export interface DriverCapabilities {
    * last message, only templates may be sent. `null` when the provider has no such rule.
    */
   serviceWindowHours: number | null;
+  /**
+   * The provider echoes `OutboundMessage.reference` on status callbacks (Cloud API
+   * `biz_opaque_callback_data`). Lets Switchboard reconcile a send whose result it lost (a
+   * timeout, a crash) from the status webhook instead of declaring it uncertain. Default false.
+   */
+  echoesReference?: boolean;
 }
 
 /** Who a message goes to. Drivers prefer `address`, the canonical id learned from the provider. */

@@ -6,6 +6,8 @@ import { echoAndStorageContract } from './echo-and-storage-contract.js';
 import { useStore, type StoreContractOptions } from './harness.js';
 import { inboundContract } from './inbound-contract.js';
 import { messagesContract } from './messages-contract.js';
+import { notificationsContract } from './notifications-contract.js';
+import { notificationsPipelineContract } from './notifications-pipeline-contract.js';
 import { pipelineContract } from './pipeline-contract.js';
 import { ticketsContract } from './tickets-contract.js';
 
@@ -27,7 +29,9 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
     ticketsContract(harness);
     messagesContract(harness);
     echoAndStorageContract(harness);
+    notificationsContract(harness);
     auditContract(harness);
     pipelineContract(options);
+    notificationsPipelineContract(options);
   });
 }

@@ -17,18 +17,11 @@ import {
   type NotificationStatus,
   type Page,
 } from '@switchboard/core';
+import { clone, key, page, setProviderId } from './memory-helpers.js';
 
-const clone = <T>(value: T): T => structuredClone(value);
-const key = (a: string, b: string): string => `${a}\u0000${b}`;
 
 /** Receipts that arrived before the provider id was recorded, shared with the message side. */
 export type EarlyReceipts = Map<string, { status: DeliveryStatus; error?: MessageError; at: Date }>;
-
-function page<T extends { id: string }>(items: T[], limit: number, cursor: string | undefined): Page<T> {
-  const after = cursor === undefined ? items : items.filter((i) => i.id < cursor);
-  const slice = after.slice(0, limit);
-  return { items: slice.map(clone), nextCursor: after.length > limit ? (slice.at(-1)?.id ?? null) : null };
-}
 
 /**
  * The notification outbox and campaigns of the memory store. Like the rest of the memory store,
@@ -89,7 +82,7 @@ export class MemoryOutbox {
   }
 
   list(query: NotificationQuery): Page<Notification> {
-    return page([...this.#notifications.values()].reverse().filter((n) => this.#matches(n, query)), query.limit, query.cursor);
+    return page([...this.#notifications.values()].reverse().filter((n) => this.#matches(n, query)), query.limit, query.cursor, true);
   }
 
   count(filter: NotificationFilter): Record<NotificationStatus, number> {
@@ -154,7 +147,7 @@ export class MemoryOutbox {
     switch (input.outcome) {
       case 'sent': {
         attempt.providerMessageId = input.providerMessageId;
-        this.#setProviderId(n, input.providerMessageId);
+        setProviderId(this.#byProviderId, n, input.providerMessageId);
         if (open) {
           n.status = 'sent';
           n.sentAt = input.at;
@@ -251,7 +244,7 @@ export class MemoryOutbox {
       n = id ? this.#notifications.get(id) : undefined;
     }
     if (!n) return { outcome: 'not_found' };
-    if (n.providerMessageId === null) this.#setProviderId(n, input.providerMessageId);
+    if (n.providerMessageId === null) setProviderId(this.#byProviderId, n, input.providerMessageId);
     const previous = n.status;
     if (!this.#advance(n, input.status, input.error, input.at)) return { outcome: 'ignored', notification: clone(n) };
     return { outcome: 'applied', notification: clone(n), previous };
@@ -315,7 +308,7 @@ export class MemoryOutbox {
   }
 
   listCampaigns(query: { limit: number; cursor?: string }): Page<Campaign> {
-    return page([...this.#campaigns.values()].reverse(), query.limit, query.cursor);
+    return page([...this.#campaigns.values()].reverse(), query.limit, query.cursor, true);
   }
 
   updateCampaign(id: string, patch: { status?: Campaign['status']; recipients?: number; at: Date }): Campaign | null {
@@ -354,13 +347,6 @@ export class MemoryOutbox {
       this.#attempts.set(id, list);
     }
     return list;
-  }
-
-  #setProviderId(n: Notification, providerMessageId: string): void {
-    if (n.providerMessageId === providerMessageId) return;
-    if (n.providerMessageId) this.#byProviderId.delete(key(n.channelId, n.providerMessageId));
-    n.providerMessageId = providerMessageId;
-    this.#byProviderId.set(key(n.channelId, providerMessageId), n.id);
   }
 
   #advance(n: Notification, status: DeliveryStatus, error: MessageError | undefined, at: Date): boolean {

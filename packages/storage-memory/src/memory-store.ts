@@ -1,5 +1,6 @@
 import {
   canAdvanceStatus,
+  type Page,
   ConflictError,
   NotFoundError,
   newId,
@@ -29,7 +30,6 @@ import {
   type Message,
   type MessageError,
   type MessageQuery,
-  type Page,
   type QueueTicketInput,
   type RecordSendResultInput,
   type Store,
@@ -53,18 +53,10 @@ import {
   type Actor,
   type AgentStatus,
 } from '@switchboard/core';
+import { clone, key, page, setProviderId } from './memory-helpers.js';
 import { MemoryOutbox } from './memory-outbox.js';
 
-const clone = <T>(value: T): T => structuredClone(value);
-const key = (a: string, b: string): string => `${a}\u0000${b}`;
 const later = (a: Date | null, b: Date): Date => (a && a.getTime() >= b.getTime() ? a : b);
-
-/** Keyset page over items already in the wanted order, each with a unique `id`. */
-function page<T extends { id: string }>(items: T[], limit: number, cursor: string | undefined, descending: boolean): Page<T> {
-  const after = cursor === undefined ? items : items.filter((i) => (descending ? i.id < cursor : i.id > cursor));
-  const slice = after.slice(0, limit);
-  return { items: slice.map(clone), nextCursor: after.length > limit ? (slice.at(-1)?.id ?? null) : null };
-}
 
 /**
  * The in-memory store. Each method runs its whole read-check-write without an `await` in
@@ -535,7 +527,7 @@ export class MemoryStore implements Store {
       }
       return clone(message);
     }
-    this.#setProviderId(message, input.providerMessageId);
+    setProviderId(this.#byProviderId, message, input.providerMessageId);
     if (canAdvanceStatus(message.status, 'sent')) {
       message.status = 'sent';
       message.statusAt = input.at;
@@ -551,7 +543,7 @@ export class MemoryStore implements Store {
   async applyDeliveryStatus(input: ApplyDeliveryStatusInput): Promise<ApplyDeliveryStatusResult> {
     let message = input.reference ? this.#messages.get(input.reference) : undefined;
     if (message && (message.channelId !== input.channelId || message.direction !== 'outbound')) message = undefined;
-    if (message && message.providerMessageId === null) this.#setProviderId(message, input.providerMessageId);
+    if (message && message.providerMessageId === null) setProviderId(this.#byProviderId, message, input.providerMessageId);
     if (!message) {
       const id = this.#byProviderId.get(key(input.channelId, input.providerMessageId));
       message = id ? this.#messages.get(id) : undefined;
@@ -854,13 +846,6 @@ export class MemoryStore implements Store {
     const list = this.#messagesByCustomer.get(message.customerId) ?? [];
     list.push(message.id);
     this.#messagesByCustomer.set(message.customerId, list);
-  }
-
-  #setProviderId(message: Message, providerMessageId: string): void {
-    if (message.providerMessageId === providerMessageId) return;
-    if (message.providerMessageId) this.#byProviderId.delete(key(message.channelId, message.providerMessageId));
-    message.providerMessageId = providerMessageId;
-    this.#byProviderId.set(key(message.channelId, providerMessageId), message.id);
   }
 
   #advance(message: Message, status: DeliveryStatus, error: MessageError | undefined, at: Date): boolean {

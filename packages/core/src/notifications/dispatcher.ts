@@ -5,6 +5,7 @@ import { isWindowExempt, type MessageContent } from '../domain/message-content.j
 import type { MessageError } from '../domain/model.js';
 import { DriverError, SwitchboardError } from '../errors.js';
 import { newId } from '../ids.js';
+import { coalesced } from '../coalesced.js';
 import { errorForLog } from '../logger.js';
 import { assertCanSend } from '../messages/message-service.js';
 import type { CompleteNotificationAttemptInput } from '../store/store.js';
@@ -65,9 +66,14 @@ export class NotificationDispatcher {
   readonly #lanes = new Map<string, Lane>();
   readonly #onChange: (n: Notification, previous: Notification['status']) => void;
   #stopTimer: (() => void) | undefined;
-  #ticking: Promise<void> | undefined;
-  #tickAgain = false;
   #stopped = false;
+  readonly #ticks = coalesced(
+    () => this.#pass(),
+    (error) => {
+      this.#ctx.logger.error({ err: errorForLog(error) }, 'notification dispatch pass failed');
+      this.#ctx.emit('error', { error: error as Error, context: 'notifications.dispatch' });
+    },
+  );
 
   constructor(ctx: CoreContext, settings: DispatcherSettings, onChange: (n: Notification, previous: Notification['status']) => void) {
     this.#ctx = ctx;
@@ -86,29 +92,12 @@ export class NotificationDispatcher {
   }
 
   /**
-   * One pass: expired leases become `uncertain`, then each channel claims what its lane has room
-   * for. Resolves when the claimed notifications are handed to their lanes (not when sent).
+   * One pass: expired leases are handed back (never started) or become `uncertain` (started),
+   * then each channel claims what its lane has room for. Resolves when the claimed notifications
+   * are handed to their lanes (not when they are sent).
    */
   tick(): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    if (this.#ticking) {
-      this.#tickAgain = true;
-      return this.#ticking;
-    }
-    this.#ticking = (async () => {
-      try {
-        do {
-          this.#tickAgain = false;
-          await this.#pass();
-        } while (this.#tickAgain && !this.#stopped);
-      } catch (error) {
-        this.#ctx.logger.error({ err: errorForLog(error) }, 'notification dispatch pass failed');
-        this.#ctx.emit('error', { error: error as Error, context: 'notifications.dispatch' });
-      } finally {
-        this.#ticking = undefined;
-      }
-    })();
-    return this.#ticking;
+    return this.#stopped ? Promise.resolve() : this.#ticks.run();
   }
 
   /** Run passes until nothing is due and every lane is idle (tests, scripts, shutdown drains). */
@@ -124,7 +113,7 @@ export class NotificationDispatcher {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#stopTimer?.();
-    await this.#ticking;
+    await this.#ticks.running;
     for (const lane of this.#lanes.values()) {
       lane.queue.clear();
       if (lane.waiting.size > 0) {
@@ -139,7 +128,7 @@ export class NotificationDispatcher {
     const { store, clock } = this.#ctx;
     const expired = await store.expireNotificationLeases({ now: clock.now(), limit: 500 });
     for (const n of expired) this.#onChange(n, 'sending');
-    if (expired.some((n) => n.status !== 'uncertain')) this.#tickAgain = true;
+    // Expired leases handed back to the queue are due now: claim them in this pass.
 
     for (const lane of this.#allLanes()) {
       const room = Math.max(lane.settings.ratePerSecond, lane.settings.concurrency * 2) - lane.queue.size - lane.queue.pending;
@@ -155,7 +144,8 @@ export class NotificationDispatcher {
         lane.waiting.add(n.id);
         void lane.queue.add(() => this.#process(lane, n));
       }
-      if (claimed.length === room) this.#tickAgain = true;
+      // A full batch means more may be due: ask for another pass once this one ends.
+      if (claimed.length === room) void this.#ticks.run();
     }
   }
 

@@ -470,21 +470,15 @@ export interface AuditQuery {
   cursor?: string;
 }
 
-export interface EnqueueNotificationInput {
-  key: string;
-  channelId: string;
-  to: string;
-  phone: string | null;
-  content: MessageContent;
-  fallback: MessageContent | null;
-  metadata: Record<string, unknown>;
-  requestHash: string;
+/** A new notification: the record's own fields, plus its starting state and the time. */
+export type EnqueueNotificationInput = Pick<
+  Notification,
+  'key' | 'channelId' | 'to' | 'phone' | 'content' | 'fallback' | 'metadata' | 'requestHash' | 'skipReason' | 'nextAttemptAt'
+> & {
   /** `pending` (due at `nextAttemptAt`) or `skipped` (with `skipReason`) from the start. */
   status: 'pending' | 'skipped';
-  skipReason: SkipReason | null;
-  nextAttemptAt: Date | null;
   at: Date;
-}
+};
 
 export interface NotificationFilter {
   status?: NotificationStatus[];

@@ -1,6 +1,8 @@
 import type { ConnectionStateEvent, TemplateStatusEvent } from './driver/driver.js';
 import type { Agent, AgentStatus, Customer, Message, MessageError, Ticket, TicketEvent } from './domain/model.js';
 import type { Notification } from './notifications/notification-model.js';
+import type { QuickReply } from './templates/template-model.js';
+import type { Trigger } from './triggers/trigger-model.js';
 
 type NotificationEvent = (e: { notification: Notification }) => void;
 
@@ -45,6 +47,12 @@ export interface SwitchboardEvents {
   /** open ↔ pending. */
   'ticket.status_changed': (e: { ticket: Ticket; event: TicketEvent }) => void;
   'ticket.closed': (e: { ticket: Ticket; event: TicketEvent }) => void;
+  /** The customer asked for a human (handoff word or rule); the bot is silent on the ticket until it closes. */
+  'ticket.handoff': (e: { ticket: Ticket; event: TicketEvent; reason: string }) => void;
+  /** A keyword rule acted on a message. */
+  'trigger.fired': (e: { trigger: Trigger; ticketId: string; messageId: string }) => void;
+  /** A quick reply was rendered (for a ticket, by an agent, or neither). */
+  'template.rendered': (e: { quickReply: QuickReply; ticketId: string | null; agentId: string | null }) => void;
   'agent.status_changed': (e: { agent: Agent; previous: AgentStatus }) => void;
   /** A channel's connection state changed (QR to scan, connected, failed, ...). */
   'channel.state': (e: { channelId: string } & ConnectionStateEvent) => void;

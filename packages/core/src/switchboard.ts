@@ -26,8 +26,15 @@ import type { Notification } from './notifications/notification-model.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { DEFAULT_OPT_OUT_KEYWORDS, optOutKeywordsHook, type OptOutKeywords } from './notifications/opt-out-keywords.js';
 import { normalizePhone } from './phone/phone-number.js';
+import { TemplateService } from './templates/template-service.js';
+import { TriggerService } from './triggers/trigger-service.js';
+import { triggerHook } from './triggers/trigger-hook.js';
+import type { MessageContent } from './domain/message-content.js';
 
 const MINUTE_MS = 60_000;
+
+/** Whole messages that ask for a person (English and Arabic). */
+export const DEFAULT_HANDOFF_KEYWORDS = ['agent', 'human', 'operator', 'representative', 'موظف', 'خدمة العملاء', 'اريد موظف', 'كلم موظف'];
 
 /** A channel given with options instead of a bare driver. */
 export interface ChannelOptions {
@@ -83,6 +90,14 @@ export interface SwitchboardOptions {
     autoCloseAfterMs?: number | null;
   };
   notifications?: NotificationOptions;
+  triggers?: {
+    /** Whole messages that hand the customer to a human at once (default: agent, human, موظف, ...). */
+    handoffKeywords?: string[];
+    /** Sent when a customer asks for a human (default none). */
+    handoffReply?: string | null;
+    /** Bot replies stay silent once a human replied on the ticket: ever (null, default) or within this many ms. */
+    botReplyGuardMs?: number | null;
+  };
   /** How often background work runs: auto-close and draining the queue (default 1 min). */
   maintenanceIntervalMs?: number;
   /** ISO country for phone numbers typed without an international prefix (e.g. `EG`). */
@@ -100,6 +115,8 @@ export interface Switchboard extends Pick<EventEmitter<SwitchboardEvents>, 'on' 
   readonly messages: MessageService;
   readonly notifications: NotificationService;
   readonly campaigns: CampaignService;
+  readonly templates: TemplateService;
+  readonly triggers: TriggerService;
   readonly webhooks: WebhookHandler;
   readonly audit: { list(query?: Partial<AuditQuery>): Promise<Page<AuditEntry>> };
   readonly routing: {
@@ -229,6 +246,8 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
   readonly messages: MessageService;
   readonly notifications: NotificationService;
   readonly campaigns: CampaignService;
+  readonly templates: TemplateService;
+  readonly triggers: TriggerService;
   readonly webhooks: WebhookHandler;
   readonly audit: Switchboard['audit'];
   readonly routing: Switchboard['routing'];
@@ -309,18 +328,43 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
         emit(`notification.${notification.status}`, { notification });
       }
     };
-    this.messages = new MessageService(ctx, notificationChanged);
+    this.templates = new TemplateService(ctx, () => this.messages);
+    const assertSendable = (channelId: string, content: MessageContent) => this.templates.assertSendable(channelId, content);
+    this.messages = new MessageService(ctx, notificationChanged, assertSendable);
     this.#inbound = new InboundPipeline(ctx, this.#router, this.messages, {
       reopenWindowMs: nonNegative(options.tickets?.reopenWindowMs, 'tickets.reopenWindowMs', 30 * MINUTE_MS) ?? 0,
+      onTemplateStatus: (channelId, event) => this.templates.applyStatus(channelId, event),
     });
+    this.triggers = new TriggerService(ctx, async () => false);
     const notify = options.notifications ?? {};
     if (notify.defaultChannel !== undefined) ctx.channel(notify.defaultChannel);
-    this.#dispatcher = new NotificationDispatcher(ctx, dispatcherSettings(notify, (id) => ctx.channel(id)), notificationChanged);
-    this.notifications = new NotificationService(ctx, this.#dispatcher, { defaultChannel: notify.defaultChannel ?? null });
+    this.#dispatcher = new NotificationDispatcher(ctx, { ...dispatcherSettings(notify, (id) => ctx.channel(id)), assertSendable }, notificationChanged);
+    this.notifications = new NotificationService(ctx, this.#dispatcher, { defaultChannel: notify.defaultChannel ?? null }, assertSendable);
     this.campaigns = new CampaignService(ctx, this.notifications);
     if (notify.keywords !== false) {
       this.#inbound.use(optOutKeywordsHook(ctx, { ...DEFAULT_OPT_OUT_KEYWORDS, ...(notify.keywords ?? {}) }));
     }
+    const triggerOptions = options.triggers ?? {};
+    this.#inbound.use(
+      triggerHook(
+        ctx,
+        {
+          tickets: this.tickets,
+          messages: this.messages,
+          customers: this.customers,
+          templates: this.templates,
+          router: this.#router,
+          calendarState: async (calendarId) => {
+            throw new ValidationError(`Calendar "${calendarId}" is not available.`, [{ path: 'calendarId', message: 'unknown' }]);
+          },
+        },
+        {
+          handoffKeywords: triggerOptions.handoffKeywords ?? DEFAULT_HANDOFF_KEYWORDS,
+          handoffReply: triggerOptions.handoffReply ?? null,
+          botReplyGuardMs: nonNegative(triggerOptions.botReplyGuardMs, 'triggers.botReplyGuardMs', null),
+        },
+      ),
+    );
     this.webhooks = new WebhookHandler(ctx);
     this.#maintenanceIntervalMs = nonNegative(options.maintenanceIntervalMs, 'maintenanceIntervalMs', MINUTE_MS) || MINUTE_MS;
 

@@ -52,8 +52,18 @@ import {
   type NotificationStatus,
   type Actor,
   type AgentStatus,
+  type CreateQuickReplyInput,
+  type ProviderTemplate,
+  type QuickReply,
+  type QuickReplyPatch,
+  type QuickReplyQuery,
+  type SetProviderTemplateStatusInput,
+  type Trigger,
+  type TriggerInput,
+  type UpsertProviderTemplateInput,
 } from '@switchboard/core';
 import { clone, key, page, setProviderId } from './memory-helpers.js';
+import { MemoryAutomation } from './memory-automation.js';
 import { MemoryOutbox } from './memory-outbox.js';
 
 const later = (a: Date | null, b: Date): Date => (a && a.getTime() >= b.getTime() ? a : b);
@@ -90,6 +100,7 @@ export class MemoryStore implements Store {
   readonly #audit: AuditEntry[] = [];
   readonly #channelValues = new Map<string, string>();
   readonly #outbox = new MemoryOutbox(this.#earlyReceipts);
+  readonly #automation = new MemoryAutomation();
 
   async init(): Promise<void> {}
 
@@ -278,6 +289,7 @@ export class MemoryStore implements Store {
           lastAgentReplyAt: null,
           reopenCount: 0,
           lastAssigneeId: null,
+          handoffAt: null,
         };
         events.push({
           id: newId('evt'),
@@ -470,6 +482,7 @@ export class MemoryStore implements Store {
       status: input.to,
       queuedAt: null,
       closedAt: input.to === 'closed' ? input.at : null,
+      handoffAt: input.to === 'closed' ? null : current.handoffAt,
       lastActivityAt: later(current.lastActivityAt, input.at),
     };
     const event = this.#event(current, input.to === 'closed' ? 'closed' : 'status_changed', { toStatus: input.to }, input.actor, input.reason, input.at);
@@ -693,6 +706,83 @@ export class MemoryStore implements Store {
 
   async updateCampaign(id: string, patch: { status?: Campaign['status']; recipients?: number; at: Date }): Promise<Campaign | null> {
     return this.#outbox.updateCampaign(id, patch);
+  }
+
+  // ------------------------------------------------------------------ quick replies, templates, triggers
+
+  async createQuickReply(input: CreateQuickReplyInput): Promise<QuickReply> {
+    return this.#automation.createQuickReply(input);
+  }
+
+  async updateQuickReply(id: string, patch: QuickReplyPatch): Promise<QuickReply | null> {
+    return this.#automation.updateQuickReply(id, patch);
+  }
+
+  async deleteQuickReply(id: string): Promise<boolean> {
+    return this.#automation.deleteQuickReply(id);
+  }
+
+  async getQuickReply(id: string): Promise<QuickReply | null> {
+    return this.#automation.getQuickReply(id);
+  }
+
+  async listQuickReplies(query: QuickReplyQuery): Promise<QuickReply[]> {
+    return this.#automation.listQuickReplies(query);
+  }
+
+  async upsertProviderTemplate(input: UpsertProviderTemplateInput): Promise<ProviderTemplate> {
+    return this.#automation.upsertProviderTemplate(input);
+  }
+
+  async getProviderTemplate(channelId: string, name: string, language: string): Promise<ProviderTemplate | null> {
+    return this.#automation.getProviderTemplate(channelId, name, language);
+  }
+
+  async listProviderTemplates(query: { channelId?: string; status?: string; name?: string }): Promise<ProviderTemplate[]> {
+    return this.#automation.listProviderTemplates(query);
+  }
+
+  async setProviderTemplateStatus(input: SetProviderTemplateStatusInput): Promise<ProviderTemplate | null> {
+    return this.#automation.setProviderTemplateStatus(input);
+  }
+
+  async deleteProviderTemplate(id: string): Promise<boolean> {
+    return this.#automation.deleteProviderTemplate(id);
+  }
+
+  async createTrigger(input: TriggerInput & { at: Date }): Promise<Trigger> {
+    return this.#automation.createTrigger(input);
+  }
+
+  async updateTrigger(id: string, patch: Partial<TriggerInput> & { at: Date }): Promise<Trigger | null> {
+    return this.#automation.updateTrigger(id, patch);
+  }
+
+  async deleteTrigger(id: string): Promise<boolean> {
+    return this.#automation.deleteTrigger(id);
+  }
+
+  async getTrigger(id: string): Promise<Trigger | null> {
+    return this.#automation.getTrigger(id);
+  }
+
+  async listTriggers(): Promise<Trigger[]> {
+    return this.#automation.listTriggers();
+  }
+
+  async claimTriggerFiring(input: { triggerId: string; customerId: string; at: Date; cooldownMs: number }): Promise<boolean> {
+    return this.#automation.claimTriggerFiring(input);
+  }
+
+  async setTicketHandoff(input: { ticketId: string; actor: Actor; at: Date }): Promise<{ ticket: Ticket; changed: boolean } | null> {
+    const current = this.#tickets.get(input.ticketId);
+    if (!current || current.status === 'closed') return null;
+    if (current.handoffAt) return { ticket: clone(current), changed: false };
+    const next: Ticket = { ...current, handoffAt: input.at, lastActivityAt: later(current.lastActivityAt, input.at) };
+    const event = this.#event(current, 'handoff', { toStatus: current.status }, input.actor, null, input.at);
+    this.#saveTicket(next);
+    this.#appendEvent(event);
+    return { ticket: clone(next), changed: true };
   }
 
   // ------------------------------------------------------------------ audit

@@ -58,10 +58,16 @@ const listSchema = z
 export class MessageService {
   readonly #ctx: CoreContext;
   readonly #onNotification: (n: Notification, previous: Notification['status']) => void;
+  readonly #assertSendable: (channelId: string, content: MessageContent) => Promise<void>;
 
-  constructor(ctx: CoreContext, onNotification: (n: Notification, previous: Notification['status']) => void) {
+  constructor(
+    ctx: CoreContext,
+    onNotification: (n: Notification, previous: Notification['status']) => void,
+    assertSendable: (channelId: string, content: MessageContent) => Promise<void>,
+  ) {
     this.#ctx = ctx;
     this.#onNotification = onNotification;
+    this.#assertSendable = assertSendable;
   }
 
   /**
@@ -80,6 +86,7 @@ export class MessageService {
     if (ticket.status === 'closed') throw new TicketClosedError(ticket.id, 'reply to it');
     const channel = this.#ctx.channel(ticket.channelId);
     assertCanSend(channel, content);
+    await this.#assertSendable(channel.id, content);
 
     let replyTo: string | null = null;
     if (data.replyToMessageId) {

@@ -37,6 +37,8 @@ export interface DispatcherSettings {
    */
   reconcileGraceMs: number;
   lanes: (channelId: string) => LaneSettings;
+  /** Throws when a template content no longer matches an APPROVED stored definition. */
+  assertSendable: (channelId: string, content: MessageContent) => Promise<void>;
   /** True for staff / blocked numbers (E.164). */
   isBlocked: (phone: string) => boolean | Promise<boolean>;
 }
@@ -234,7 +236,9 @@ export class NotificationDispatcher {
     }
     try {
       assertCanSend(channel, content);
+      await this.#settings.assertSendable(channel.id, content);
     } catch (error) {
+      if (!(error instanceof SwitchboardError)) throw error;
       return { outcome: 'failed', error: toMessageError(error) };
     }
 

@@ -90,11 +90,18 @@ export class NotificationService {
   readonly #ctx: CoreContext;
   readonly #dispatcher: NotificationDispatcher;
   readonly #settings: NotificationSettings;
+  readonly #assertSendable: (channelId: string, content: MessageContent) => Promise<void>;
 
-  constructor(ctx: CoreContext, dispatcher: NotificationDispatcher, settings: NotificationSettings) {
+  constructor(
+    ctx: CoreContext,
+    dispatcher: NotificationDispatcher,
+    settings: NotificationSettings,
+    assertSendable: (channelId: string, content: MessageContent) => Promise<void>,
+  ) {
     this.#ctx = ctx;
     this.#dispatcher = dispatcher;
     this.#settings = settings;
+    this.#assertSendable = assertSendable;
   }
 
   /**
@@ -112,6 +119,7 @@ export class NotificationService {
     const text = data.text !== undefined ? parseOutboundContent({ type: 'text', text: fillPlaceholders(data.text, vars) }) : null;
     const content = (text ?? template)!;
     const fallback = text && template ? template : null;
+    if (template) await this.#assertSendable(channelId, template);
 
     let phone: string | null = null;
     try {

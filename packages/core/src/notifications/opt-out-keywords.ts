@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context.js';
 import type { InboundHook } from '../inbound/inbound-hook.js';
-import { toLatinDigits } from '../phone/phone-number.js';
+import { normalizeText } from '../text/normalize.js';
 
 export interface OptOutKeywords {
   /** Messages that opt the customer out (whole message, case- and diacritic-insensitive). */
@@ -14,16 +14,9 @@ export const DEFAULT_OPT_OUT_KEYWORDS: OptOutKeywords = {
   start: ['START', 'UNSTOP', 'SUBSCRIBE', 'اشتراك'],
 };
 
-/** Case-folded, Arabic diacritics and tatweel removed, alef forms unified, spaces collapsed. */
+/** A whole-message keyword as compared: `normalizeText`, trailing punctuation dropped. */
 export function normalizeKeyword(text: string): string {
-  return toLatinDigits(text)
-    .normalize('NFKC')
-    .replace(/[\u064B-\u065F\u0670\u0640]/g, '')
-    .replace(/[\u0622\u0623\u0625]/g, '\u0627')
-    .replace(/[.!؟?،,]+$/u, '')
-    .trim()
-    .replace(/\s+/g, ' ')
-    .toUpperCase();
+  return normalizeText(text).replace(/[.!؟?،,]+$/u, '').trim();
 }
 
 /** The inbound hook that turns a STOP (or START) message into an opt-out (or opt-in). */

@@ -43,6 +43,8 @@ import type {
   NotificationStatus,
   SkipReason,
 } from '../notifications/notification-model.js';
+import type { ProviderTemplate, QuickReply } from '../templates/template-model.js';
+import type { Trigger } from '../triggers/trigger-model.js';
 
 export interface Store {
   /** Store kind for logs and errors, e.g. `memory`, `postgres`. */
@@ -247,6 +249,53 @@ export interface Store {
   listCampaigns(query: { limit: number; cursor?: string }): Promise<Page<Campaign>>;
   /** Record a run: status and how many recipients were queued. Null when it does not exist. */
   updateCampaign(id: string, patch: { status?: Campaign['status']; recipients?: number; at: Date }): Promise<Campaign | null>;
+
+  // ---------------------------------------------------------------- quick replies
+
+  /** Create a quick reply. Throws `ConflictError` (code `shortcut_taken`) when its owner already uses the shortcut. */
+  createQuickReply(input: CreateQuickReplyInput): Promise<QuickReply>;
+  /** Change a quick reply (same shortcut rule). Null when it does not exist. */
+  updateQuickReply(id: string, patch: QuickReplyPatch): Promise<QuickReply | null>;
+  /** True when it existed. */
+  deleteQuickReply(id: string): Promise<boolean>;
+  getQuickReply(id: string): Promise<QuickReply | null>;
+  /** Global quick replies plus `agentId`'s own (only global ones for null), ordered by shortcut then owner (own first). */
+  listQuickReplies(query: QuickReplyQuery): Promise<QuickReply[]>;
+
+  // ---------------------------------------------------------------- provider templates
+
+  /** Insert the template, or replace the one with the same (channel, name, language). */
+  upsertProviderTemplate(input: UpsertProviderTemplateInput): Promise<ProviderTemplate>;
+  getProviderTemplate(channelId: string, name: string, language: string): Promise<ProviderTemplate | null>;
+  /** Templates matching every given filter, by name then language. */
+  listProviderTemplates(query: { channelId?: string; status?: string; name?: string }): Promise<ProviderTemplate[]>;
+  /** Record a provider status change (matched by provider id, else by channel+name+language). Null when unknown. */
+  setProviderTemplateStatus(input: SetProviderTemplateStatusInput): Promise<ProviderTemplate | null>;
+  /** True when it existed. */
+  deleteProviderTemplate(id: string): Promise<boolean>;
+
+  // ---------------------------------------------------------------- triggers
+
+  createTrigger(input: TriggerInput & { at: Date }): Promise<Trigger>;
+  /** Null when it does not exist. */
+  updateTrigger(id: string, patch: Partial<TriggerInput> & { at: Date }): Promise<Trigger | null>;
+  /** True when it existed. */
+  deleteTrigger(id: string): Promise<boolean>;
+  getTrigger(id: string): Promise<Trigger | null>;
+  /** Every rule, highest priority first, ties by id. */
+  listTriggers(): Promise<Trigger[]>;
+  /**
+   * Record that a rule fired for a customer unless it already fired for them within
+   * `cooldownMs`, atomically: true when it may fire now. At most once per cooldown, across
+   * processes.
+   */
+  claimTriggerFiring(input: { triggerId: string; customerId: string; at: Date; cooldownMs: number }): Promise<boolean>;
+  /**
+   * Hand a non-closed ticket to a human: sets `handoffAt` (once) and writes a `handoff` ticket
+   * event. Closing the ticket clears `handoffAt` (the bot may speak again on a reopened ticket).
+   * Null when the ticket is missing or closed.
+   */
+  setTicketHandoff(input: { ticketId: string; actor: Actor; at: Date }): Promise<{ ticket: Ticket; changed: boolean } | null>;
 
   // ---------------------------------------------------------------- audit
 
@@ -522,3 +571,43 @@ export interface CreateCampaignInput {
   scheduledAt: Date;
   at: Date;
 }
+
+export interface CreateQuickReplyInput {
+  ownerAgentId: string | null;
+  shortcut: string;
+  title: string;
+  body: string;
+  category: string | null;
+  at: Date;
+}
+
+export interface QuickReplyPatch {
+  shortcut?: string;
+  title?: string;
+  body?: string;
+  category?: string | null;
+  at: Date;
+}
+
+export interface QuickReplyQuery {
+  /** Whose own quick replies to include besides the global ones (null: global only). */
+  agentId: string | null;
+  category?: string;
+  /** Shortcuts starting with this (without `/`). */
+  shortcutPrefix?: string;
+}
+
+export type UpsertProviderTemplateInput = Omit<ProviderTemplate, 'id' | 'createdAt' | 'updatedAt'> & { at: Date };
+
+export interface SetProviderTemplateStatusInput {
+  channelId: string;
+  providerTemplateId?: string;
+  name: string;
+  language: string;
+  status: string;
+  reason: string | null;
+  at: Date;
+}
+
+/** A rule's own fields. */
+export type TriggerInput = Omit<Trigger, 'id' | 'createdAt' | 'updatedAt'>;

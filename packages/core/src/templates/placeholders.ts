@@ -1,7 +1,15 @@
+import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+
+const variableValue = z.union([z.string(), z.number().finite()]);
 
 /** `{{ name }}` or `{{ customer.name }}`: letters, digits, `_`, dots. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}/g;
+
+/** Anything that opens with `{{` but is not a well-formed placeholder (it would reach a customer verbatim). */
+export function malformedPlaceholders(text: string): string[] {
+  return [...text.matchAll(/\{\{[^}]*(\}\})?/g)].map((m) => m[0]).filter((m) => !new RegExp(`^${PLACEHOLDER.source}$`).test(m));
+}
 
 /** The placeholder names in `text`, in order of first appearance. */
 export function placeholdersOf(text: string): string[] {
@@ -28,7 +36,7 @@ export function fillPlaceholders(text: string, vars: Record<string, unknown>): s
   for (const name of placeholdersOf(text)) {
     const value = lookup(vars, name);
     if (value === undefined || value === null) problems.push({ path: `vars.${name}`, message: 'missing' });
-    else if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+    else if (!variableValue.safeParse(value).success) {
       problems.push({ path: `vars.${name}`, message: `must be a string or a number, got ${Array.isArray(value) ? 'array' : typeof value}` });
     }
   }

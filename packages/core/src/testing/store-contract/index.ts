@@ -1,6 +1,8 @@
 import { describe } from 'vitest';
 import { agentsContract } from './agents-contract.js';
 import { auditContract } from './audit-contract.js';
+import { automationContract } from './automation-contract.js';
+import { automationPipelineContract } from './automation-pipeline-contract.js';
 import { customersContract } from './customers-contract.js';
 import { echoAndStorageContract } from './echo-and-storage-contract.js';
 import { useStore, type StoreContractOptions } from './harness.js';
@@ -30,8 +32,10 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
     messagesContract(harness);
     echoAndStorageContract(harness);
     notificationsContract(harness);
+    automationContract(harness);
     auditContract(harness);
     pipelineContract(options);
     notificationsPipelineContract(options);
+    automationPipelineContract(options);
   });
 }

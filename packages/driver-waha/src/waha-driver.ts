@@ -229,7 +229,8 @@ export class WahaDriver implements Driver {
     try {
       body = await this.#client.call({ method: plan.method, path: plan.path, json: plan.body, operation: plan.operation });
     } catch (error) {
-      if (error instanceof DriverError && error.code === 'session_not_ready') void this.#recheck();
+      // 422: the session is not WORKING; refresh the reported state before failing the send.
+      if (error instanceof DriverError && error.code === 'session_not_ready') await this.#recheck();
       throw error;
     }
     let providerMessageId = providerMessageIdFrom(body, chatId);

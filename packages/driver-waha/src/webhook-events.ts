@@ -94,7 +94,10 @@ async function senderFor(chatId: string | null | undefined, name: string | undef
 }
 
 function timeOf(seconds: number | undefined, envelope: WahaEnvelope, ec: EventContext): Date {
-  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) return new Date(Math.round(seconds * 1000));
+  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) {
+    // Documented as Unix seconds; a value this large can only be milliseconds.
+    return new Date(Math.round(seconds > 1e11 ? seconds : seconds * 1000));
+  }
   if (typeof envelope.timestamp === 'number' && envelope.timestamp > 0) return new Date(envelope.timestamp);
   return ec.ctx.clock.now();
 }

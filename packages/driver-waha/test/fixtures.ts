@@ -3,7 +3,7 @@ import type { ConnectionStateEvent, DriverContext, DriverEvent } from '@switchbo
 import { ManualClock } from '@switchboard/core/testing';
 import type { Logger } from '@switchboard/core';
 import { wahaDriver, wahaSignature, type WahaDriver, type WahaDriverOptions } from '../src/index.js';
-import { API_KEY, ME, MockWaha } from './mock-waha.js';
+import { API_KEY, ME, type MockWaha } from './mock-waha.js';
 
 export const HMAC_KEY = 'hmac-test-secret-5a4b3c2d1e';
 

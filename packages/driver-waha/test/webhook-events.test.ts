@@ -249,3 +249,18 @@ describe('webhook events → driver events', () => {
     });
   });
 });
+
+describe('timestamps', () => {
+  it('reads Unix seconds (also fractional) and tolerates milliseconds', async () => {
+    const mock = await MockWaha.start();
+    const driver = testDriver(mock);
+    const ctx = testContext();
+    await driver.start(ctx);
+    ctx.events.length = 0;
+    await driver.handleWebhook(webhookRequest(envelope('message', waMessage({ from: CUSTOMER, timestamp: 1767603590.25 }))));
+    await driver.handleWebhook(webhookRequest(envelope('message', waMessage({ from: CUSTOMER, timestamp: 1767603590250 }))));
+    expect(ctx.events.map((e) => (e as { timestamp: Date }).timestamp.toISOString())).toEqual(['2026-01-05T08:59:50.250Z', '2026-01-05T08:59:50.250Z']);
+    await driver.stop();
+    await mock.close();
+  });
+});

@@ -40,3 +40,8 @@ export function participantFromMessageId(messageId: string): string | undefined 
 export function serializeMessageId(fromMe: boolean, chatId: string, id: string): string {
   return `${fromMe}_${canonicalChatId(chatId)}_${id}`;
 }
+
+/** The engine's own id inside a serialized message id (`true_<chat>_<id>` → `<id>`). */
+export function shortMessageId(messageId: string): string | undefined {
+  return /^(?:true|false)_[^_]+@[^_]+_([^_]+)/.exec(messageId)?.[1];
+}

@@ -78,7 +78,7 @@ export class ChatResolver {
     const chatId = typeof answer.chatId === 'string' && answer.chatId ? addressChatId(answer.chatId) : chatIdFromPhone(phone);
     await storage.set(key, { chatId, checkedAt: ctx.clock.now().toISOString() } satisfies StoredChat);
     this.#cache.set(phone, chatId);
-    if (chatId !== chatIdFromPhone(phone)) logger.debug({ phone, chatId }, 'waha: check-exists resolved a different chat id');
+    if (chatId !== chatIdFromPhone(phone)) logger.debug({}, 'waha: check-exists resolved a chat id other than the plain E.164 digits');
     return { chatId, canonicalAddress: chatId };
   }
 

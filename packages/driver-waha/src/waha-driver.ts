@@ -13,7 +13,7 @@ import {
   type SendResult,
 } from '@switchboard/core';
 import { BoundedMap } from './bounded-map.js';
-import { chatFromMessageId, participantFromMessageId } from './chat-ids.js';
+import { chatFromMessageId, participantFromMessageId, shortMessageId } from './chat-ids.js';
 import { addressChatId, ChatResolver } from './chat-resolver.js';
 import { LidResolver } from './lid-resolver.js';
 import { downloadWahaMedia } from './media-download.js';
@@ -85,7 +85,8 @@ export class WahaDriver implements Driver {
   readonly #pacer: Pacer | undefined;
   readonly #seenEvents: BoundedMap<string, true>;
   readonly #inFlight = new Map<string, Promise<JsonResponse>>();
-  readonly #sent = new BoundedMap<string, true>(5_000);
+  /** Engine short id → the provider id `send` returned (recent sends). */
+  readonly #sent = new BoundedMap<string, string>(10_000);
   #ctx: DriverContext | undefined;
   #monitor: SessionMonitor | undefined;
   #stopped = false;
@@ -242,7 +243,7 @@ export class WahaDriver implements Driver {
         { details: { driver: 'waha', operation: plan.operation } },
       );
     }
-    this.#sent.set(providerMessageId, true);
+    this.#sent.set(shortMessageId(providerMessageId) ?? providerMessageId, providerMessageId);
     return { providerMessageId, ...(canonicalAddress ? { canonicalAddress } : {}) };
   }
 
@@ -339,7 +340,7 @@ export class WahaDriver implements Driver {
         ctx,
         acceptGroups: this.#options.acceptGroups,
         lids: this.#lids,
-        sentByUs: (providerMessageId) => this.#sent.has(providerMessageId),
+        sentId: (providerMessageId) => this.#sent.get(shortMessageId(providerMessageId) ?? providerMessageId),
       });
       if (outcome.kind === 'session.status') {
         await this.#monitor?.report(outcome.status, 'webhook', envelope.timestamp);

@@ -1,4 +1,4 @@
-import { ACK_NAMES, statusFromAck, type DriverContext, type DriverEvent, type InboundSender } from '@switchboard/core';
+import { ACK_NAMES, senderFromChatId, statusFromAck, type DriverContext, type DriverEvent, type InboundSender } from '@switchboard/core';
 import { z } from 'zod';
 import { chatFromMessageId, classifyChatId } from './chat-ids.js';
 import { contentFromMessage, pushNameOf, type WaMessagePayload } from './inbound-content.js';
@@ -63,8 +63,12 @@ export interface EventContext {
   ctx: Pick<DriverContext, 'storage' | 'logger' | 'clock'>;
   acceptGroups: boolean;
   lids: LidResolver | undefined;
-  /** Provider ids this driver sent: their `message.any` echoes are skipped even without `source`. */
-  sentByUs: (providerMessageId: string) => boolean;
+  /**
+   * The provider id `send` returned for a message this driver sent, looked up by the engine's
+   * short id, so echoes are skipped even without `source` and acks whose chat part changed
+   * (`@c.us` → `@lid`) still match. Undefined for messages we did not send (or forgot).
+   */
+  sentId: (providerMessageId: string) => string | undefined;
 }
 
 /**
@@ -73,24 +77,14 @@ export interface EventContext {
  * conversation, no phone, no name), and nothing for broadcasts, channels and unknown ids.
  */
 async function senderFor(chatId: string | null | undefined, name: string | undefined, ec: EventContext): Promise<InboundSender | null> {
-  if (!chatId) return null;
-  const id = classifyChatId(chatId);
-  const named = name ? { name } : {};
+  const id = chatId ? classifyChatId(chatId) : null;
   if (!id) return null;
-  switch (id.kind) {
-    case 'user':
-      return { address: id.id, phone: id.phone, ...named };
-    case 'opaque':
-      return { address: id.id, ...named };
-    case 'lid': {
-      const phone = ec.lids ? await ec.lids.phoneFor(id.id, ec.ctx) : undefined;
-      return { address: id.id, ...(phone ? { phone } : {}), ...named };
-    }
-    case 'group':
-      return ec.acceptGroups ? { address: id.id } : null;
-    default:
-      return null;
-  }
+  if (id.kind === 'opaque') return { address: id.id, ...(name?.trim() ? { name: name.trim() } : {}) };
+  if (id.kind === 'group') return ec.acceptGroups ? { address: id.id } : null;
+  const sender = senderFromChatId(id.id, name);
+  if (!sender || id.kind !== 'lid' || !ec.lids) return sender;
+  const phone = await ec.lids.phoneFor(id.id, ec.ctx);
+  return phone ? { ...sender, phone } : sender;
 }
 
 function timeOf(seconds: number | undefined, envelope: WahaEnvelope, ec: EventContext): Date {
@@ -117,7 +111,7 @@ async function fromMessage(envelope: WahaEnvelope, ec: EventContext): Promise<Dr
   const p = parse(messageSchema, envelope.payload, envelope.event) as WaMessagePayload & z.infer<typeof messageSchema>;
   const timestamp = timeOf(p.timestamp, envelope, ec);
   if (isFromMe(p)) {
-    if (p.source === 'api' || ec.sentByUs(p.id)) return [];
+    if (p.source === 'api' || ec.sentId(p.id)) return [];
     const to = await senderFor(echoChat(p, envelope.me?.id), undefined, ec);
     if (!to) return [];
     return [{ type: 'message.echo', providerMessageId: p.id, to, content: contentFromMessage(p), timestamp }];
@@ -139,7 +133,7 @@ function fromAck(envelope: WahaEnvelope, ec: EventContext): DriverEvent[] {
   if (!status) return [];
   const timestamp = timeOf(undefined, envelope, ec);
   const error = status === 'failed' ? { error: { code: 'ack_error', message: `WhatsApp reported ack ${p.ack} (${ACK_NAMES[p.ack] ?? 'ERROR'})` } } : {};
-  return [{ type: 'message.status', providerMessageId: p.id, status, timestamp, ...error }];
+  return [{ type: 'message.status', providerMessageId: ec.sentId(p.id) ?? p.id, status, timestamp, ...error }];
 }
 
 /** `message.reaction` → `message.received` with reaction content (an empty text means removed). */
@@ -148,7 +142,7 @@ async function fromReaction(envelope: WahaEnvelope, ec: EventContext): Promise<D
   const content = { type: 'reaction' as const, targetProviderMessageId: p.reaction.messageId, emoji: p.reaction.text ? p.reaction.text : null };
   const timestamp = timeOf(p.timestamp, envelope, ec);
   if (isFromMe(p)) {
-    if (p.source === 'api' || ec.sentByUs(p.id)) return [];
+    if (p.source === 'api' || ec.sentId(p.id)) return [];
     const to = await senderFor(echoChat(p, envelope.me?.id), undefined, ec);
     return to ? [{ type: 'message.echo', providerMessageId: p.id, to, content, timestamp }] : [];
   }

@@ -264,3 +264,20 @@ describe('timestamps', () => {
     await mock.close();
   });
 });
+
+describe('acks for messages whose chat id changed', () => {
+  it('an ack carrying the @lid form of a chat we sent to is matched to the id send returned', async () => {
+    const mock = await MockWaha.start();
+    const driver = testDriver(mock);
+    const ctx = testContext();
+    await driver.start(ctx);
+    const { providerMessageId } = await driver.send({ reference: 'm', to: { phone: null, address: CUSTOMER }, content: { type: 'text', text: 'x' } });
+    const short = providerMessageId.split('_')[2];
+    ctx.events.length = 0;
+    await driver.handleWebhook(webhookRequest(envelope('message.ack', { id: `true_172078351257794@lid_${short}`, fromMe: true, ack: 2, ackName: 'DEVICE' })));
+    await driver.handleWebhook(webhookRequest(envelope('message.ack', { id: `true_${CUSTOMER}_NOTOURS`, fromMe: true, ack: 2, ackName: 'DEVICE' })));
+    expect(ctx.events.map((e) => (e as { providerMessageId: string }).providerMessageId)).toEqual([providerMessageId, `true_${CUSTOMER}_NOTOURS`]);
+    await driver.stop();
+    await mock.close();
+  });
+});

@@ -1,8 +1,6 @@
 import {
   DriverError,
   errorForLog,
-  InvalidPhoneError,
-  ValidationError,
   type ChannelHealth,
   type Driver,
   type DriverCapabilities,
@@ -25,8 +23,7 @@ import { WahaClient } from './waha-client.js';
 import { redactor } from './waha-errors.js';
 import { resolveWahaOptions, type ResolvedWahaOptions, type WahaDriverOptions } from './waha-options.js';
 import { WahaSessionApi, type WahaQrImage, type WahaSessionInfo } from './waha-session-api.js';
-import { envelopeSchema, parseEnvelope, WebhookPayloadError, type WahaEnvelope } from './webhook-events.js';
-import { verifyWahaSignature } from './webhook-signature.js';
+import { WebhookReceiver } from './webhook-receiver.js';
 
 /** The webhook events the driver reads; used when it creates the session. */
 export const WAHA_WEBHOOK_EVENTS = ['message.any', 'message.ack', 'message.reaction', 'message.revoked', 'session.status'] as const;
@@ -62,12 +59,6 @@ export interface WahaSessionControls {
   requestCode(phone: string, method?: string): Promise<string>;
 }
 
-type JsonResponse = { status: number; body: Record<string, unknown> };
-
-function respond({ status, body }: JsonResponse): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-}
-
 /**
  * A Switchboard driver for one WAHA session. Create it with {@link wahaDriver}.
  */
@@ -83,8 +74,7 @@ export class WahaDriver implements Driver {
   readonly #resolver: ChatResolver;
   readonly #lids: LidResolver | undefined;
   readonly #pacer: Pacer | undefined;
-  readonly #seenEvents: BoundedMap<string, true>;
-  readonly #inFlight = new Map<string, Promise<JsonResponse>>();
+  readonly #webhooks: WebhookReceiver;
   /** Engine short id → the provider id `send` returned (recent sends). */
   readonly #sent = new BoundedMap<string, string>(10_000);
   #ctx: DriverContext | undefined;
@@ -105,7 +95,16 @@ export class WahaDriver implements Driver {
     this.#resolver = new ChatResolver({ client: this.#client, session: o.session, checkNumbers: o.checkNumbers });
     this.#lids = o.resolveLids ? new LidResolver(this.#client, o.session) : undefined;
     this.#pacer = o.pacing ? new Pacer({ client: this.#client, session: o.session, pacing: o.pacing }) : undefined;
-    this.#seenEvents = new BoundedMap(o.dedupeCacheSize);
+    this.#webhooks = new WebhookReceiver({
+      session: o.session,
+      hmacKey: o.webhookHmacKey,
+      dedupeCacheSize: o.dedupeCacheSize,
+      events: {
+        acceptGroups: o.acceptGroups,
+        lids: this.#lids,
+        sentId: (providerMessageId) => this.#sent.get(shortMessageId(providerMessageId) ?? providerMessageId),
+      },
+    });
     this.session = this.#sessionControls();
   }
 
@@ -296,75 +295,10 @@ export class WahaDriver implements Driver {
    */
   async handleWebhook(request: Request): Promise<Response> {
     const ctx = this.#ctx;
-    if (!ctx || this.#stopped) return respond({ status: 503, body: { error: 'driver not running' } });
-    if (request.method !== 'POST') return respond({ status: 405, body: { error: 'POST only' } });
-    const raw = new Uint8Array(await request.arrayBuffer());
-    const key = this.#options.webhookHmacKey;
-    if (key && !verifyWahaSignature(key, raw, request.headers.get('x-webhook-hmac'), request.headers.get('x-webhook-hmac-algorithm'))) {
-      ctx.logger.warn({ requestId: request.headers.get('x-webhook-request-id') }, 'waha: webhook with a missing or invalid HMAC rejected');
-      return respond({ status: 401, body: { error: 'invalid signature' } });
+    if (!ctx || this.#stopped) {
+      return new Response(JSON.stringify({ error: 'driver not running' }), { status: 503, headers: { 'content-type': 'application/json' } });
     }
-    let envelope: WahaEnvelope;
-    try {
-      const parsed = envelopeSchema.safeParse(JSON.parse(new TextDecoder().decode(raw)));
-      if (!parsed.success) return respond({ status: 400, body: { error: 'not a WAHA webhook envelope' } });
-      envelope = parsed.data;
-    } catch {
-      return respond({ status: 400, body: { error: 'body is not JSON' } });
-    }
-    if (envelope.session !== this.#options.session) {
-      ctx.logger.debug({ session: envelope.session, event: envelope.event }, 'waha: webhook for another session ignored');
-      return respond({ status: 200, body: { ignored: 'other session' } });
-    }
-    const id = envelope.id;
-    if (id === undefined) return respond(await this.#process(envelope, ctx));
-    if (this.#seenEvents.has(id)) return respond({ status: 200, body: { duplicate: true } });
-    const running = this.#inFlight.get(id);
-    if (running) return respond(await running);
-    const work = this.#process(envelope, ctx).then((result) => {
-      if (result.status < 300) this.#seenEvents.set(id, true);
-      return result;
-    });
-    this.#inFlight.set(id, work);
-    try {
-      return respond(await work);
-    } finally {
-      this.#inFlight.delete(id);
-    }
-  }
-
-  async #process(envelope: WahaEnvelope, ctx: DriverContext): Promise<JsonResponse> {
-    const log = { event: envelope.event, eventId: envelope.id };
-    try {
-      const outcome = await parseEnvelope(envelope, {
-        ctx,
-        acceptGroups: this.#options.acceptGroups,
-        lids: this.#lids,
-        sentId: (providerMessageId) => this.#sent.get(shortMessageId(providerMessageId) ?? providerMessageId),
-      });
-      if (outcome.kind === 'session.status') {
-        await this.#monitor?.report(outcome.status, 'webhook', envelope.timestamp);
-        return { status: 200, body: { ok: true } };
-      }
-      if (outcome.kind === 'ignored') {
-        ctx.logger.debug({ ...log, why: outcome.why }, 'waha: webhook event ignored');
-        return { status: 200, body: { ok: true, ignored: outcome.why } };
-      }
-      for (const event of outcome.events) await ctx.emit(event);
-      return { status: 200, body: { ok: true, events: outcome.events.length } };
-    } catch (error) {
-      if (error instanceof WebhookPayloadError) {
-        ctx.logger.warn({ ...log, err: errorForLog(error) }, 'waha: malformed webhook payload');
-        return { status: 400, body: { error: error.message } };
-      }
-      if (error instanceof ValidationError || error instanceof InvalidPhoneError) {
-        // Retrying cannot fix a payload Switchboard rejects; answer 4xx so WAHA stops.
-        ctx.logger.error({ ...log, err: errorForLog(error) }, 'waha: webhook event rejected by Switchboard');
-        return { status: 422, body: { error: 'event rejected', code: error.code } };
-      }
-      ctx.logger.error({ ...log, err: errorForLog(error) }, 'waha: webhook processing failed; WAHA will retry');
-      return { status: 500, body: { error: 'processing failed' } };
-    }
+    return this.#webhooks.handle(request, ctx, this.#monitor);
   }
 
   // ------------------------------------------------------------------ helpers

@@ -5,7 +5,7 @@ import type { InboundMedia, InboundMessage, WebhookContact } from './graph-types
 /** What became of one webhook message: an event, or why it was skipped (logged by the caller). */
 export type InboundOutcome = { event: MessageReceivedEvent; notes: string[] } | { skip: string };
 
-const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+type InboundMediaType = 'image' | 'video' | 'audio' | 'document' | 'sticker';
 
 /** Unix seconds as sent by Meta (a string) → Date; null when absent or not a number. */
 export function dateFromUnix(value: unknown): Date | null {
@@ -46,7 +46,7 @@ function unsupported(providerType: string, raw: InboundMessage, error?: { code: 
   return { type: 'unsupported', providerType, raw, ...(error ? { error } : {}) };
 }
 
-function media(kind: (typeof MEDIA_TYPES)[number], m: InboundMedia | undefined): MessageContent | null {
+function media(kind: InboundMediaType, m: InboundMedia | undefined): MessageContent | null {
   if (!m || typeof m.id !== 'string' || m.id === '') return null;
   return {
     type: 'media',

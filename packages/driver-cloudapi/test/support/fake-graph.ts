@@ -4,7 +4,7 @@
  * answers with the shapes of fact sheet §1.4, §1.5, §1.13.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { setupServer, type SetupServerApi } from 'msw/node';
+import { setupServer, type SetupServer } from 'msw/node';
 import type { FetchLike } from '../../src/index.js';
 
 export const GRAPH = 'https://graph.facebook.com';
@@ -44,7 +44,7 @@ export function graphError(code: number, message: string, extra: Record<string, 
 }
 
 export interface FakeGraph {
-  server: SetupServerApi;
+  server: SetupServer;
   requests: RecordedRequest[];
   /** JSON bodies posted to /{phone}/messages, in order. */
   sends(): Array<Record<string, unknown>>;
@@ -62,7 +62,7 @@ export function createFakeGraph(): FakeGraph {
   const failures: Array<{ status: number; body: unknown; headers?: Record<string, string> }> = [];
   let seq = 0;
   const fake: FakeGraph = {
-    server: undefined as unknown as SetupServerApi,
+    server: undefined as unknown as SetupServer,
     requests,
     sends: () => requests.filter((r) => r.method === 'POST' && r.url.pathname === `/${VERSION}/${PHONE_ID}/messages` && r.json?.type !== undefined).map((r) => r.json!),
     failNextSend: (status, body, headers) => {

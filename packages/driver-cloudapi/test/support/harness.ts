@@ -60,10 +60,11 @@ export function testContext(emit?: (event: DriverEvent) => Promise<void>): TestC
   return { ctx, events, clock, logger };
 }
 
-/** A started driver with a recording context (health check off unless asked). */
+/** A started driver with a recording context (health check off unless asked); the start-up `connection.state` is dropped from `events`. */
 export async function startedDriver(overrides: Partial<CloudApiDriverOptions> = {}, emit?: (event: DriverEvent) => Promise<void>) {
   const driver = testDriver({ checkOnStart: false, ...overrides });
   const t = testContext(emit);
   await driver.start(t.ctx);
+  t.events.length = 0;
   return { driver, ...t };
 }

@@ -58,7 +58,7 @@ export function signedRequest(body: string | Uint8Array, options: { secret?: str
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const signature = options.signature === undefined ? signatureFor(body, options.secret ?? APP_SECRET) : options.signature;
   if (signature !== null) headers['x-hub-signature-256'] = signature;
-  return new Request(options.url ?? WEBHOOK_URL, { method: 'POST', headers, body });
+  return new Request(options.url ?? WEBHOOK_URL, { method: 'POST', headers, body: body as BodyInit });
 }
 
 /** Serialize like Meta and sign with the app secret. */

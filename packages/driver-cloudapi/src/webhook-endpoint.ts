@@ -99,17 +99,27 @@ export async function handleWebhookRequest(request: Request, options: WebhookEnd
     return text(200, 'ignored');
   }
 
+  try {
+    return await dispatch(payload, options.routes, logger);
+  } catch (error) {
+    logger.error({ driver: 'cloudapi', err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'webhook processing failed');
+    return text(500, 'Webhook processing failed');
+  }
+}
+
+async function dispatch(payload: WebhookPayload, routes: WebhookRoutes, logger: Logger): Promise<Response> {
   for (const entry of Array.isArray(payload.entry) ? payload.entry : []) {
-    for (const change of Array.isArray(entry?.changes) ? entry.changes : []) {
+    if (!entry || typeof entry !== 'object') continue;
+    for (const change of Array.isArray(entry.changes) ? entry.changes : []) {
       if (!change || typeof change !== 'object') continue;
       const route = changeRoute(change);
       let targets: WebhookTarget[];
       if (route.phoneNumberId !== undefined) {
-        const target = options.routes.byPhone(route.phoneNumberId);
+        const target = routes.byPhone(route.phoneNumberId);
         targets = target ? [target] : [];
         if (!target) logger.debug({ driver: 'cloudapi', field: route.field, phoneNumberId: route.phoneNumberId }, 'change for another number ignored');
       } else if (WABA_FIELDS.has(route.field)) {
-        targets = options.routes.byWaba(typeof entry.id === 'string' ? entry.id : undefined);
+        targets = routes.byWaba(typeof entry.id === 'string' ? entry.id : undefined);
         if (targets.length === 0) logger.warn({ driver: 'cloudapi', field: route.field, wabaId: entry.id }, 'no driver for this WABA; change ignored');
       } else {
         logger.debug({ driver: 'cloudapi', field: route.field }, 'webhook field not handled; ignored');

@@ -288,6 +288,22 @@ describe('routing and batching', () => {
     expect(events).toHaveLength(0);
   });
 
+  it('malformed shapes inside a signed payload are tolerated: 200, nothing emitted', async () => {
+    const garbage = {
+      object: 'whatsapp_business_account',
+      entry: [
+        null,
+        7,
+        { id: 'x', changes: 'nope' },
+        { changes: [null, 3, { field: 'messages' }, { field: 'messages', value: null }, { field: 'messages', value: { metadata: { phone_number_id: '106540352242922' }, messages: [null, 5, { id: 7 }], statuses: 'x', contacts: {} } }] },
+        { changes: [{ field: 'message_template_status_update', value: { event: 5 } }] },
+      ],
+    };
+    const { events, response } = await deliver(garbage);
+    expect(response.status).toBe(200);
+    expect(events).toHaveLength(0);
+  });
+
   it('a payload for another object is acknowledged and ignored', async () => {
     const { events, response } = await deliver({ object: 'page', entry: [] });
     expect(response.status).toBe(200);

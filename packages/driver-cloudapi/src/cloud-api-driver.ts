@@ -19,7 +19,7 @@ import {
 } from '@switchboard/core';
 import { GraphClient } from './graph-client.js';
 import type { GraphSendResponse, WebhookChange, WebhookEntry } from './graph-types.js';
-import { CloudApiMedia } from './media.js';
+import { CloudApiMedia, type CloudApiMediaApi } from './media.js';
 import { parseOptions, type CloudApiDriverOptions, type ResolvedOptions } from './options.js';
 import { buildSendBody, checkContent, checkReference, resolveRecipient } from './outbound-message.js';
 import { PairLimiter, ThroughputLimiter } from './rate-limit.js';
@@ -27,8 +27,13 @@ import { templatesApi, type CloudApiTemplates } from './templates.js';
 import { handleWebhookRequest, type IngestOutcome, type WebhookTarget } from './webhook-endpoint.js';
 import { messagesChangeEvents, parseTemplateStatus } from './webhook-events.js';
 
-/** Internal: how the webhook router reaches a driver's ingest path. Not exported from the package. */
-export const WEBHOOK_TARGET = Symbol('cloudapi.webhookTarget');
+/** How `cloudApiWebhookRouter` reaches a driver's ingest path (kept off the public class). */
+const webhookTargets = new WeakMap<CloudApiDriver, WebhookTarget>();
+
+/** The webhook target of a driver created by this package, or undefined. */
+export function webhookTargetOf(driver: CloudApiDriver): WebhookTarget | undefined {
+  return webhookTargets.get(driver);
+}
 
 export const CLOUD_API_CAPABILITIES: DriverCapabilities = Object.freeze({
   text: true,
@@ -62,8 +67,8 @@ function isBadData(error: unknown): boolean {
 export class CloudApiDriver implements Driver {
   readonly kind = 'cloudapi';
   readonly capabilities = CLOUD_API_CAPABILITIES;
-  /** Media endpoints: upload, info, delete (download is `downloadMedia`). */
-  readonly media: CloudApiMedia;
+  /** Media endpoints: upload, info, download, delete. */
+  readonly media: CloudApiMediaApi;
   /** Template management on the WABA (needs `wabaId`). */
   readonly templates: CloudApiTemplates;
 
@@ -90,6 +95,11 @@ export class CloudApiDriver implements Driver {
     this.#pair = new PairLimiter(this.#options.pair, () => this.#clock());
     this.media = new CloudApiMedia(this.#graph, this.#options.phoneNumberId, () => this.#logger(), this.#options.verifyMediaSha256);
     this.templates = templatesApi(this.#graph, this.#options.wabaId);
+    webhookTargets.set(this, {
+      phoneNumberId: this.#options.phoneNumberId,
+      wabaId: this.#options.wabaId,
+      ingestChange: (entry, change) => this.#ingestChange(entry, change),
+    });
   }
 
   /** The business phone number's Graph id. */
@@ -208,7 +218,7 @@ export class CloudApiDriver implements Driver {
 
   /** Meta's webhook for this number: the GET handshake and signed POSTs (changes for other numbers are ignored). */
   handleWebhook(request: Request): Promise<Response> {
-    const target = this[WEBHOOK_TARGET]();
+    const target = webhookTargets.get(this)!;
     return handleWebhookRequest(request, {
       appSecret: this.#options.appSecret,
       verifyToken: this.#options.verifyToken,
@@ -219,15 +229,6 @@ export class CloudApiDriver implements Driver {
         byWaba: (wabaId) => (this.#options.wabaId === undefined || this.#options.wabaId === wabaId ? [target] : []),
       },
     });
-  }
-
-  /** @internal */
-  [WEBHOOK_TARGET](): WebhookTarget {
-    return {
-      phoneNumberId: this.#options.phoneNumberId,
-      wabaId: this.#options.wabaId,
-      ingestChange: (entry, change) => this.#ingestChange(entry, change),
-    };
   }
 
   toString(): string {

@@ -10,8 +10,8 @@ export type { MarkReadInput } from './cloud-api-driver.js';
 export type { CloudApiDriverOptions, CloudApiRateLimitOptions, DispatcherLike, FetchLike, FetchResponseLike } from './options.js';
 export { cloudApiWebhookRouter } from './webhook-router.js';
 export type { CloudApiWebhookRouter, CloudApiWebhookRouterOptions } from './webhook-router.js';
-export { CloudApiMedia, sha256Hex } from './media.js';
-export type { MediaInfo, UploadMediaInput, Sha256Policy } from './media.js';
+export { sha256Hex } from './media.js';
+export type { CloudApiMediaApi, MediaInfo, UploadMediaInput, Sha256Policy } from './media.js';
 export { TEMPLATE_FIELDS } from './templates.js';
 export type {
   CloudApiTemplates,

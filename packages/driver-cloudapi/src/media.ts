@@ -27,8 +27,19 @@ export interface UploadMediaInput {
 /** What to do when downloaded bytes do not match the sha256 Meta gave: fail the stream (default), log, or skip the check. */
 export type Sha256Policy = 'error' | 'warn' | 'off';
 
-/** Media endpoints (fact sheet §1.5) on one phone number. */
-export class CloudApiMedia {
+/** Media endpoints (fact sheet §1.5) on one phone number: `driver.media`. */
+export interface CloudApiMediaApi {
+  /** `POST /{phone-number-id}/media` (multipart). Returns the media id to send with. */
+  upload(input: UploadMediaInput): Promise<{ id: string }>;
+  /** `GET /{media-id}?phone_number_id=…`: a short-lived (5 min) URL and the file's facts. */
+  info(mediaId: string): Promise<MediaInfo>;
+  /** Look the media up and stream its bytes, verified against Meta's sha256. */
+  download(mediaId: string): Promise<MediaDownload>;
+  /** `DELETE /{media-id}?phone_number_id=…`. */
+  delete(mediaId: string): Promise<void>;
+}
+
+export class CloudApiMedia implements CloudApiMediaApi {
   readonly #graph: GraphClient;
   readonly #phoneNumberId: string;
   readonly #logger: () => Logger;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { silentLogger, ValidationError, type Logger } from '@switchboard/core';
 import { z } from 'zod';
-import { CloudApiDriver, WEBHOOK_TARGET } from './cloud-api-driver.js';
+import { CloudApiDriver, webhookTargetOf } from './cloud-api-driver.js';
 import { handleWebhookRequest, type WebhookTarget } from './webhook-endpoint.js';
 
 export interface CloudApiWebhookRouterOptions {
@@ -56,7 +56,8 @@ export function cloudApiWebhookRouter(options: CloudApiWebhookRouterOptions): Cl
         { path: 'drivers', message: 'duplicate phoneNumberId' },
       ]);
     }
-    byPhone.set(driver.phoneNumberId, driver[WEBHOOK_TARGET]());
+    const target = webhookTargetOf(driver);
+    if (target) byPhone.set(driver.phoneNumberId, target);
   }
   const targets = [...byPhone.values()];
   const logger = parsed.data.logger ?? silentLogger;

@@ -5,6 +5,7 @@ import {
   silentLogger,
   systemClock,
   type ChannelHealth,
+  type ProviderTemplateSnapshot,
   type Clock,
   type ConnectionState,
   type Driver,
@@ -45,6 +46,8 @@ export const CLOUD_API_CAPABILITIES: DriverCapabilities = Object.freeze({
   readReceipts: true,
   qrLogin: false,
   serviceWindowHours: 24,
+  // Every send carries biz_opaque_callback_data = our reference, echoed on status webhooks.
+  echoesReference: true,
 }) as DriverCapabilities;
 
 /** Phone-number fields `health()` asks for. */
@@ -201,6 +204,29 @@ export class CloudApiDriver implements Driver {
   }
 
   /** Phone-number facts from `GET /{phone-number-id}`; `ok: false` with the error when the Graph API refuses. */
+  /** Every template on the WABA, for `sb.templates.sync(channel)`. Needs `wabaId`. */
+  async listTemplates(): Promise<ProviderTemplateSnapshot[]> {
+    const snapshots: ProviderTemplateSnapshot[] = [];
+    for await (const t of this.templates.listAll()) {
+      snapshots.push({
+        providerTemplateId: t.id,
+        name: t.name,
+        language: t.language,
+        category: t.category,
+        status: t.status,
+        parameterFormat: t.parameter_format ?? 'POSITIONAL',
+        components: t.components.map((c) => ({
+          type: c.type,
+          ...(c.format ? { format: c.format } : {}),
+          ...(c.text ? { text: c.text } : {}),
+          ...(c.buttons ? { buttons: c.buttons.map((b) => ({ type: b.type, ...(b.text ? { text: b.text } : {}), ...(b.url ? { url: b.url } : {}) })) } : {}),
+        })),
+        ...(t.rejected_reason && t.rejected_reason !== 'NONE' ? { reason: t.rejected_reason } : {}),
+      });
+    }
+    return snapshots;
+  }
+
   async health(): Promise<ChannelHealth> {
     try {
       const info = await this.#graph.call<Record<string, unknown>>('health', 'GET', this.#options.phoneNumberId, { query: { fields: HEALTH_FIELDS } });

@@ -5,8 +5,9 @@
 import { createSwitchboard, type Switchboard } from '@switchboard/core';
 import { ManualClock } from '@switchboard/core/testing';
 import { memoryStore } from '@switchboard/storage-memory';
+import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeGraph } from './support/fake-graph.js';
+import { BASE, createFakeGraph, WABA_ID } from './support/fake-graph.js';
 import { testDriver } from './support/harness.js';
 import { contact, envelope, messagesValue, messagesWebhook, metaJson, metaRequest, signedRequest, status, textMessage } from './support/webhooks.js';
 
@@ -187,5 +188,53 @@ describe('createSwitchboard + memory store + Cloud API driver', () => {
     await sb.messages.send({ ticketId: ticket!.id, text: 'hello Sam' });
     expect(graph.sends()[0]).toMatchObject({ recipient: bsuid });
     expect(graph.sends()[0]).not.toHaveProperty('to');
+  });
+});
+
+describe('template sync', () => {
+  it('copies the WABA templates into Switchboard, keeps status webhooks in step, and refuses bad parameters before calling Meta', async () => {
+    graph.server.use(
+      http.get(`${BASE}/${WABA_ID}/message_templates`, async ({ request }) => {
+        await graph.record(request);
+        return HttpResponse.json({
+          data: [
+            {
+              id: '1001',
+              name: 'order_update',
+              language: 'en_US',
+              status: 'APPROVED',
+              category: 'UTILITY',
+              parameter_format: 'POSITIONAL',
+              components: [
+                { type: 'HEADER', format: 'TEXT', text: 'Order {{1}}' },
+                { type: 'BODY', text: 'Hi {{1}}, your order is {{2}}.', example: { body_text: [['Ana', 'shipped']] } },
+                { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track', url: 'https://shop.example/t/{{1}}' }] },
+              ],
+            },
+            { id: '1002', name: 'promo', language: 'ar', status: 'REJECTED', category: 'MARKETING', components: [{ type: 'BODY', text: 'عرض' }], rejected_reason: 'PROMOTIONAL' },
+          ],
+          paging: { cursors: { before: 'B', after: 'A' } },
+        });
+      }),
+    );
+    await boot();
+    expect(await sb.templates.sync('cloud')).toEqual({ synced: 2, skipped: [] });
+    expect((await sb.templates.listProviderTemplates({ channel: 'cloud' })).map((t) => [t.name, t.status, t.statusReason])).toEqual([
+      ['order_update', 'APPROVED', null],
+      ['promo', 'REJECTED', 'PROMOTIONAL'],
+    ]);
+
+    const ticket = await customerWrites('wamid.SYNC1');
+    graph.reset();
+    const content = await sb.templates.build({ channel: 'cloud', name: 'order_update', language: 'en_US', params: { header: 'A-1', body: ['Ana', 'shipped'], buttons: ['A-1'] } });
+    await expect(
+      sb.messages.send({ ticketId: ticket.id, content: { ...content, components: content.components.filter((c) => c.type !== 'button') } }),
+    ).rejects.toThrow(/button\.0: needs a parameter/);
+    await expect(sb.templates.build({ channel: 'cloud', name: 'promo', language: 'ar' })).rejects.toThrow(/REJECTED/);
+    expect(graph.requests.filter((r) => r.url.pathname.endsWith('/messages'))).toHaveLength(0);
+
+    const paused = { event: 'PAUSED', message_template_id: 1001, message_template_name: 'order_update', message_template_language: 'en_US', reason: 'LOW_QUALITY' };
+    expect(await post(envelope([{ changes: [{ field: 'message_template_status_update', value: paused }] }]))).toBe(200);
+    expect((await sb.templates.getProviderTemplate('cloud', 'order_update', 'en_US')).status).toBe('PAUSED');
   });
 });

@@ -4,11 +4,12 @@ import { parseInput } from '../domain/content-schema.js';
 import type { MessageContent, TemplateContent } from '../domain/message-content.js';
 import type { Actor, Message } from '../domain/model.js';
 import { SYSTEM_ACTOR } from '../domain/model.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { MessageService } from '../messages/message-service.js';
 import { buildTemplateContent, checkTemplateContent, type TemplateParams } from './provider-template-builder.js';
 import { fillPlaceholders, malformedPlaceholders } from './placeholders.js';
-import type { ProviderTemplate, QuickReply } from './template-model.js';
+import type { ProviderTemplate, ProviderTemplateComponent, QuickReply } from './template-model.js';
+import type { ProviderTemplateSnapshot } from '../driver/driver.js';
 
 const shortcut = z
   .string()
@@ -212,6 +213,50 @@ export class TemplateService {
     if (template) checkTemplateContent(template, content);
   }
 
+  /**
+   * Copy every template the channel's provider holds (Cloud API: the WABA's templates) into the
+   * stored definitions: new ones are added, existing ones replaced (status, components). Templates
+   * with component kinds Switchboard cannot check (carousels, ...) are stored with the kinds it
+   * knows; sending them needs ready-made components.
+   * @throws UnknownChannelError, ValidationError (the driver cannot list templates), DriverError
+   */
+  async sync(channelId: string, actor: Actor = SYSTEM_ACTOR): Promise<{ synced: number; skipped: string[] }> {
+    const channel = this.#ctx.channel(channelId);
+    const snapshots = await channel.driver.listTemplates();
+    if (snapshots === null) {
+      throw new ValidationError(`Channel "${channelId}" (${channel.driver.kind}) cannot list provider templates.`, [{ path: 'channel', message: 'no template API' }]);
+    }
+    let synced = 0;
+    const skipped: string[] = [];
+    for (const snapshot of snapshots) {
+      const category = snapshot.category.toUpperCase();
+      if (category !== 'MARKETING' && category !== 'UTILITY' && category !== 'AUTHENTICATION') {
+        skipped.push(`${snapshot.name}/${snapshot.language}: category ${snapshot.category}`);
+        continue;
+      }
+      const components = snapshot.components.flatMap((c) => known(c));
+      if (!components.some((c) => c.type === 'BODY')) {
+        skipped.push(`${snapshot.name}/${snapshot.language}: no body`);
+        continue;
+      }
+      await this.#ctx.store.upsertProviderTemplate({
+        channelId,
+        name: snapshot.name,
+        language: snapshot.language,
+        category,
+        status: snapshot.status,
+        parameterFormat: snapshot.parameterFormat,
+        components,
+        providerTemplateId: snapshot.providerTemplateId,
+        statusReason: snapshot.reason ?? null,
+        at: this.#ctx.clock.now(),
+      });
+      synced++;
+    }
+    await this.#audit(actor, 'provider_template.synced', channelId, { synced, skipped: skipped.length });
+    return { synced, skipped };
+  }
+
   /** Apply a provider's status change (webhook) to the stored definition, if known. */
   async applyStatus(channelId: string, event: { providerTemplateId: string; name: string; language: string; status: string; reason?: string }): Promise<ProviderTemplate | null> {
     return this.#ctx.store.setProviderTemplateStatus({
@@ -265,4 +310,24 @@ export class TemplateService {
   async #audit(actor: Actor, action: string, id: string, data: Record<string, unknown>): Promise<void> {
     await this.#ctx.store.appendAudit({ actor, action, entity: { type: 'template', id }, data, at: this.#ctx.clock.now() });
   }
+}
+
+const HEADER_FORMATS = new Set(['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION']);
+const BUTTON_TYPES = new Set(['QUICK_REPLY', 'URL', 'PHONE_NUMBER', 'COPY_CODE', 'OTP', 'FLOW', 'CATALOG']);
+
+/** The components Switchboard understands, in its own shape; anything else is left out. */
+function known(c: ProviderTemplateSnapshot['components'][number]): ProviderTemplateComponent[] {
+  const type = c.type.toUpperCase();
+  if (type === 'BODY' && c.text) return [{ type: 'BODY', text: c.text }];
+  if (type === 'FOOTER' && c.text) return [{ type: 'FOOTER', text: c.text }];
+  if (type === 'HEADER' && c.format && HEADER_FORMATS.has(c.format.toUpperCase())) {
+    return [{ type: 'HEADER', format: c.format.toUpperCase() as 'TEXT', ...(c.text ? { text: c.text } : {}) }];
+  }
+  if (type === 'BUTTONS' && c.buttons) {
+    const buttons = c.buttons
+      .filter((b) => BUTTON_TYPES.has(b.type.toUpperCase()))
+      .map((b) => ({ type: b.type.toUpperCase() as 'URL', text: b.text ?? '', ...(b.url ? { url: b.url } : {}) }));
+    return buttons.length > 0 ? [{ type: 'BUTTONS', buttons }] : [];
+  }
+  return [];
 }

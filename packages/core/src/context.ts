@@ -23,5 +23,7 @@ export interface CoreContext {
   emit: Emit;
   /** @throws UnknownChannelError */
   channel(channelId: string): Channel;
+  /** Every configured channel id. */
+  channelIds(): string[];
   defaultCountry: string | undefined;
 }

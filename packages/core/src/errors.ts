@@ -56,7 +56,7 @@ export class UnknownChannelError extends SwitchboardError {
   }
 }
 
-export type EntityKind = 'ticket' | 'agent' | 'customer' | 'message' | 'channel';
+export type EntityKind = 'ticket' | 'agent' | 'customer' | 'message' | 'channel' | 'notification' | 'campaign' | 'quick_reply' | 'template' | 'trigger' | 'calendar';
 
 export class NotFoundError extends SwitchboardError {
   readonly entity: EntityKind;
@@ -70,6 +70,18 @@ export class NotFoundError extends SwitchboardError {
 export class ConflictError extends SwitchboardError {
   constructor(message: string, details: Record<string, unknown> = {}, code = 'conflict') {
     super(code, message, { details });
+  }
+}
+
+/**
+ * A notification key was reused for a different request (another recipient, channel or content),
+ * like Stripe's idempotency keys. The original is untouched.
+ */
+export class IdempotencyConflictError extends SwitchboardError {
+  constructor(key: string, existingId: string) {
+    super('idempotency_conflict', `Notification key "${key}" was already used for a different request (notification ${existingId}); use a new key for new content.`, {
+      details: { key, existingId },
+    });
   }
 }
 
@@ -99,6 +111,13 @@ export class WindowClosedError extends SwitchboardError {
       `The ${details.windowHours} h customer-service window on channel "${details.channelId}" is closed (the customer ${since}); only an approved template can be sent.`,
       { details: { ...details, lastInboundAt: details.lastInboundAt?.toISOString() ?? null } },
     );
+  }
+}
+
+/** The actor may not do this (e.g. an agent editing another agent's quick reply). */
+export class ForbiddenError extends SwitchboardError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('forbidden', message, { details });
   }
 }
 

@@ -1,5 +1,10 @@
 import type { ConnectionStateEvent, TemplateStatusEvent } from './driver/driver.js';
 import type { Agent, AgentStatus, Customer, Message, MessageError, Ticket, TicketEvent } from './domain/model.js';
+import type { Notification } from './notifications/notification-model.js';
+import type { QuickReply } from './templates/template-model.js';
+import type { Trigger } from './triggers/trigger-model.js';
+
+type NotificationEvent = (e: { notification: Notification }) => void;
 import type { CsatAnswer, CsatRequest } from './kpis/kpi-facts.js';
 
 /**
@@ -16,6 +21,22 @@ export interface SwitchboardEvents {
   /** An outbound message's delivery status moved forward. */
   'message.status': (e: { message: Message; previous: Message['status'] }) => void;
   'customer.created': (e: { customer: Customer }) => void;
+  /** A customer opted out of notifications (STOP keyword, or the host). */
+  'customer.opted_out': (e: { customer: Customer; via: 'keyword' | 'api' }) => void;
+  'customer.opted_in': (e: { customer: Customer; via: 'keyword' | 'api' }) => void;
+  /** A notification was recorded and queued (also after `retry` / `resolveUncertain('resend')`). */
+  'notification.queued': NotificationEvent;
+  'notification.sent': NotificationEvent;
+  'notification.delivered': NotificationEvent;
+  'notification.read': NotificationEvent;
+  /** An attempt failed retryably; another is scheduled at `nextAttemptAt`. */
+  'notification.retrying': NotificationEvent;
+  /** Terminal failure, with the provider's code in `error`. */
+  'notification.failed': NotificationEvent;
+  /** Never sent: `skipReason` says why (invalid_phone, opted_out, blocked, window_closed). */
+  'notification.skipped': NotificationEvent;
+  /** The provider may or may not have accepted it; it will not be resent without `resolveUncertain`. */
+  'notification.uncertain': NotificationEvent;
   'ticket.created': (e: { ticket: Ticket; event: TicketEvent }) => void;
   'ticket.reopened': (e: { ticket: Ticket; event: TicketEvent }) => void;
   /** A ticket got an agent (routing, manual assignment). */
@@ -27,6 +48,12 @@ export interface SwitchboardEvents {
   /** open ↔ pending. */
   'ticket.status_changed': (e: { ticket: Ticket; event: TicketEvent }) => void;
   'ticket.closed': (e: { ticket: Ticket; event: TicketEvent }) => void;
+  /** The customer asked for a human (handoff word or rule); the bot is silent on the ticket until it closes. */
+  'ticket.handoff': (e: { ticket: Ticket; event: TicketEvent; reason: string }) => void;
+  /** A keyword rule acted on a message. */
+  'trigger.fired': (e: { trigger: Trigger; ticketId: string; messageId: string }) => void;
+  /** A quick reply was rendered (for a ticket, by an agent, or neither). */
+  'template.rendered': (e: { quickReply: QuickReply; ticketId: string | null; agentId: string | null }) => void;
   'agent.status_changed': (e: { agent: Agent; previous: AgentStatus }) => void;
   /** A channel's connection state changed (QR to scan, connected, failed, ...). */
   'channel.state': (e: { channelId: string } & ConnectionStateEvent) => void;

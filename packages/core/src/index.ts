@@ -7,7 +7,16 @@
  * @packageDocumentation
  */
 export { createSwitchboard } from './switchboard.js';
-export type { Switchboard, SwitchboardOptions, ChannelOptions, BuiltInStrategy } from './switchboard.js';
+export type { Switchboard, SwitchboardOptions, ChannelOptions, BuiltInStrategy, NotificationOptions } from './switchboard.js';
+export type { NotificationService, SendNotificationInput, NotificationLogQuery } from './notifications/notification-service.js';
+export type { CampaignService, CreateCampaignRequest, CampaignProgress } from './notifications/campaign-service.js';
+export { DEFAULT_OPT_OUT_KEYWORDS, normalizeKeyword, type OptOutKeywords } from './notifications/opt-out-keywords.js';
+export { fillPlaceholders, placeholdersOf } from './templates/placeholders.js';
+export { normalizeText } from './text/normalize.js';
+export type * from './templates/template-model.js';
+export type * from './triggers/trigger-model.js';
+export { backoffDelay, type BackoffOptions } from './notifications/backoff.js';
+export { SlidingWindowLimiter } from './notifications/rate-limiter.js';
 export type { SwitchboardEvents, SwitchboardEventName } from './events.js';
 
 export type * from './driver/driver.js';
@@ -19,7 +28,9 @@ export type * from './domain/model.js';
 export { SYSTEM_ACTOR, NON_CLOSED_STATUSES } from './domain/model.js';
 export type * from './domain/message-content.js';
 export { previewContent, isWindowExempt } from './domain/message-content.js';
-export { canAdvanceStatus } from './domain/delivery-status.js';
+export { canAdvanceStatus, canAdvanceNotification } from './domain/delivery-status.js';
+export type * from './notifications/notification-model.js';
+export { NOTIFICATION_STATUSES } from './notifications/notification-model.js';
 export { parseOutboundContent, parseInboundContent, parseInput } from './domain/content-schema.js';
 
 export {
@@ -30,6 +41,8 @@ export {
   NotFoundError,
   ConflictError,
   TicketClosedError,
+  IdempotencyConflictError,
+  ForbiddenError,
   AgentAtCapacityError,
   WindowClosedError,
   UnsupportedContentError,
@@ -60,6 +73,12 @@ export type { AgentService, CreateAgent, UpdateAgent } from './agents/agent-serv
 export type { CustomerService } from './customers/customer-service.js';
 export type { TicketService, TicketActionOptions, TransferTarget } from './tickets/ticket-service.js';
 export type { MessageService, SendMessageInput } from './messages/message-service.js';
+export type { TemplateService, CreateQuickReplyRequest, ProviderTemplateDefinition, RenderContext } from './templates/template-service.js';
+export { buildTemplateContent, checkTemplateContent, expectationOf, type TemplateParams, type MediaParam } from './templates/provider-template-builder.js';
+export type { TriggerService } from './triggers/trigger-service.js';
+export type { CreateTriggerRequest, UpdateTriggerRequest } from './triggers/trigger-schema.js';
+export { matchesTrigger } from './triggers/trigger-matcher.js';
+export { DEFAULT_HANDOFF_KEYWORDS } from './switchboard.js';
 export type { InboundResult } from './inbound/inbound-pipeline.js';
 export type { InboundHook, InboundCandidate, InboundStored } from './inbound/inbound-hook.js';
 export type { WebhookHandler, NodeWebhookOptions } from './webhooks/webhook-handler.js';

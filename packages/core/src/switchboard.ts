@@ -20,11 +20,24 @@ import { createRuntimeStore, type RuntimeStore } from './store/runtime-store.js'
 import type { AuditQuery, Store } from './store/store.js';
 import { TicketService } from './tickets/ticket-service.js';
 import { WebhookHandler } from './webhooks/webhook-handler.js';
+import { CampaignService } from './notifications/campaign-service.js';
+import { NotificationDispatcher, type LaneSettings } from './notifications/dispatcher.js';
+import type { Notification } from './notifications/notification-model.js';
+import { NotificationService } from './notifications/notification-service.js';
+import { DEFAULT_OPT_OUT_KEYWORDS, optOutKeywordsHook, type OptOutKeywords } from './notifications/opt-out-keywords.js';
+import { normalizePhone } from './phone/phone-number.js';
+import { TemplateService } from './templates/template-service.js';
+import { TriggerService } from './triggers/trigger-service.js';
+import { triggerHook } from './triggers/trigger-hook.js';
+import type { MessageContent } from './domain/message-content.js';
 import { CsatService, type CsatOptions } from './kpis/csat-service.js';
 import { KpiService } from './kpis/kpi-service.js';
 import { resolveKpiOptions, type KpiOptions } from './kpis/kpi-options.js';
 
 const MINUTE_MS = 60_000;
+
+/** Whole messages that ask for a person (English and Arabic). */
+export const DEFAULT_HANDOFF_KEYWORDS = ['agent', 'human', 'operator', 'representative', 'موظف', 'خدمة العملاء', 'اريد موظف', 'كلم موظف'];
 
 /** A channel given with options instead of a bare driver. */
 export interface ChannelOptions {
@@ -34,6 +47,35 @@ export interface ChannelOptions {
 }
 
 export type BuiltInStrategy = 'least-loaded' | 'round-robin' | 'sticky';
+
+export interface NotificationOptions {
+  /** Channel for `notifications.send` without `channel` (default: the only channel). */
+  defaultChannel?: string;
+  /** Staff and other numbers that must never receive notifications (skipped: blocked). */
+  blockedNumbers?: string[];
+  /** Your own check, e.g. against the ERP's staff table (E.164 in). */
+  isBlocked?: (phone: string) => boolean | Promise<boolean>;
+  /** Whole-message keywords that opt a customer out / back in; `false` turns them off. */
+  keywords?: Partial<OptOutKeywords> | false;
+  /** Per channel: sends per second (default 80, the Cloud API's per-number rate) and concurrency (default 16). */
+  rateLimits?: Record<string, Partial<LaneSettings>>;
+  dispatcher?: {
+    /** Dispatch in this process (default true). */
+    enabled?: boolean;
+    /** How often due notifications are looked for (default 1 s; enqueueing also wakes it). */
+    pollIntervalMs?: number;
+    /** Lease per claimed notification; an expired `sending` lease becomes `uncertain` (default 5 min). */
+    leaseMs?: number;
+    /** Attempts before giving up on retryable errors (default 6). */
+    maxAttempts?: number;
+    /** Exponential backoff with jitter: first delay (default 2 s) and cap (default 15 min). */
+    backoff?: { baseMs?: number; maxMs?: number };
+    /** After a timeout on a reference-echoing channel, wait this long for the status webhook (default 2 min). */
+    reconcileGraceMs?: number;
+    /** Randomness for jitter (tests inject a fixed one). */
+    random?: () => number;
+  };
+}
 
 export interface SwitchboardOptions {
   /** Where everything is persisted (`memoryStore()`, `postgresStore(...)`). */
@@ -49,6 +91,15 @@ export interface SwitchboardOptions {
     reopenWindowMs?: number;
     /** Close non-closed tickets idle this long (default 24 h; null disables). */
     autoCloseAfterMs?: number | null;
+  };
+  notifications?: NotificationOptions;
+  triggers?: {
+    /** Whole messages that hand the customer to a human at once (default: agent, human, موظف, ...). */
+    handoffKeywords?: string[];
+    /** Sent when a customer asks for a human (default none). */
+    handoffReply?: string | null;
+    /** Bot replies stay silent once a human replied on the ticket: ever (null, default) or within this many ms. */
+    botReplyGuardMs?: number | null;
   };
   /** How often background work runs: auto-close and draining the queue (default 1 min). */
   maintenanceIntervalMs?: number;
@@ -70,6 +121,10 @@ export interface Switchboard extends Pick<EventEmitter<SwitchboardEvents>, 'on' 
   readonly customers: CustomerService;
   readonly tickets: TicketService;
   readonly messages: MessageService;
+  readonly notifications: NotificationService;
+  readonly campaigns: CampaignService;
+  readonly templates: TemplateService;
+  readonly triggers: TriggerService;
   readonly webhooks: WebhookHandler;
   readonly audit: { list(query?: Partial<AuditQuery>): Promise<Page<AuditEntry>> };
   /** Response, reply and resolution times, delays, SLA, CSAT and agent time (docs/kpis.md). */
@@ -129,6 +184,49 @@ function channelStorage(store: RuntimeStore, channelId: string, clock: Clock): C
   };
 }
 
+function dispatcherSettings(options: NotificationOptions, channel: (id: string) => unknown) {
+  const d = options.dispatcher ?? {};
+  const positive = (value: number | undefined, path: string, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (!Number.isFinite(value) || value <= 0) throw new ValidationError(`${path} must be a positive number.`, [{ path, message: 'invalid' }]);
+    return value;
+  };
+  const blocked = new Set<string>();
+  for (const [i, phone] of (options.blockedNumbers ?? []).entries()) {
+    try {
+      blocked.add(normalizePhone(phone));
+    } catch (error) {
+      throw new ValidationError(`notifications.blockedNumbers[${i}] "${phone}" is not a valid phone number.`, [
+        { path: `notifications.blockedNumbers.${i}`, message: (error as Error).message },
+      ]);
+    }
+  }
+  const rateLimits = options.rateLimits ?? {};
+  for (const [id, limits] of Object.entries(rateLimits)) {
+    channel(id);
+    positive(limits.ratePerSecond, `notifications.rateLimits.${id}.ratePerSecond`, 1);
+    positive(limits.concurrency, `notifications.rateLimits.${id}.concurrency`, 1);
+  }
+  const isBlocked = options.isBlocked;
+  return {
+    enabled: d.enabled ?? true,
+    pollIntervalMs: positive(d.pollIntervalMs, 'notifications.dispatcher.pollIntervalMs', 1000),
+    leaseMs: positive(d.leaseMs, 'notifications.dispatcher.leaseMs', 5 * MINUTE_MS),
+    maxAttempts: Math.floor(positive(d.maxAttempts, 'notifications.dispatcher.maxAttempts', 6)),
+    backoff: {
+      baseMs: positive(d.backoff?.baseMs, 'notifications.dispatcher.backoff.baseMs', 2000),
+      maxMs: positive(d.backoff?.maxMs, 'notifications.dispatcher.backoff.maxMs', 15 * MINUTE_MS),
+      random: d.random ?? Math.random,
+    },
+    reconcileGraceMs: positive(d.reconcileGraceMs, 'notifications.dispatcher.reconcileGraceMs', 2 * MINUTE_MS),
+    lanes: (channelId: string): LaneSettings => ({
+      ratePerSecond: Math.floor(rateLimits[channelId]?.ratePerSecond ?? 80),
+      concurrency: Math.floor(rateLimits[channelId]?.concurrency ?? 16),
+    }),
+    isBlocked: async (phone: string) => blocked.has(phone) || (isBlocked ? await isBlocked(phone) : false),
+  };
+}
+
 function resolveStrategy(strategy: BuiltInStrategy | RoutingStrategy | undefined): RoutingStrategy {
   if (strategy === undefined || strategy === 'least-loaded') return leastLoaded();
   if (strategy === 'round-robin') return roundRobin();
@@ -156,6 +254,10 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
   readonly customers: CustomerService;
   readonly tickets: TicketService;
   readonly messages: MessageService;
+  readonly notifications: NotificationService;
+  readonly campaigns: CampaignService;
+  readonly templates: TemplateService;
+  readonly triggers: TriggerService;
   readonly webhooks: WebhookHandler;
   readonly audit: Switchboard['audit'];
   readonly kpis: KpiService;
@@ -169,6 +271,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
   readonly #inbound: InboundPipeline;
   readonly #csat: CsatService;
   readonly #router: Router;
+  readonly #dispatcher: NotificationDispatcher;
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #maintenanceIntervalMs: number;
   #stopMaintenance: (() => void) | undefined;
@@ -227,6 +330,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
         if (!channel) throw new UnknownChannelError(id);
         return channel;
       },
+      channelIds: () => [...this.#channels.keys()],
       defaultCountry: options.defaultCountry,
     };
 
@@ -236,10 +340,48 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
     this.tickets = new TicketService(ctx, this.#router, {
       autoCloseAfterMs: nonNegative(options.tickets?.autoCloseAfterMs, 'tickets.autoCloseAfterMs', 24 * 60 * MINUTE_MS),
     });
-    this.messages = new MessageService(ctx);
+    const notificationChanged = (notification: Notification, previous: Notification['status']): void => {
+      if (notification.status !== previous && notification.status !== 'sending' && notification.status !== 'pending') {
+        emit(`notification.${notification.status}`, { notification });
+      }
+    };
+    this.templates = new TemplateService(ctx, () => this.messages);
+    const assertSendable = (channelId: string, content: MessageContent) => this.templates.assertSendable(channelId, content);
+    this.messages = new MessageService(ctx, notificationChanged, assertSendable);
     this.#inbound = new InboundPipeline(ctx, this.#router, this.messages, {
       reopenWindowMs: nonNegative(options.tickets?.reopenWindowMs, 'tickets.reopenWindowMs', 30 * MINUTE_MS) ?? 0,
+      onTemplateStatus: (channelId, event) => this.templates.applyStatus(channelId, event),
     });
+    this.triggers = new TriggerService(ctx, async () => false);
+    const notify = options.notifications ?? {};
+    if (notify.defaultChannel !== undefined) ctx.channel(notify.defaultChannel);
+    this.#dispatcher = new NotificationDispatcher(ctx, { ...dispatcherSettings(notify, (id) => ctx.channel(id)), assertSendable }, notificationChanged);
+    this.notifications = new NotificationService(ctx, this.#dispatcher, { defaultChannel: notify.defaultChannel ?? null }, assertSendable);
+    this.campaigns = new CampaignService(ctx, this.notifications);
+    if (notify.keywords !== false) {
+      this.#inbound.use(optOutKeywordsHook(ctx, { ...DEFAULT_OPT_OUT_KEYWORDS, ...(notify.keywords ?? {}) }));
+    }
+    const triggerOptions = options.triggers ?? {};
+    this.#inbound.use(
+      triggerHook(
+        ctx,
+        {
+          tickets: this.tickets,
+          messages: this.messages,
+          customers: this.customers,
+          templates: this.templates,
+          router: this.#router,
+          calendarState: async (calendarId) => {
+            throw new ValidationError(`Calendar "${calendarId}" is not available.`, [{ path: 'calendarId', message: 'unknown' }]);
+          },
+        },
+        {
+          handoffKeywords: triggerOptions.handoffKeywords ?? DEFAULT_HANDOFF_KEYWORDS,
+          handoffReply: triggerOptions.handoffReply ?? null,
+          botReplyGuardMs: nonNegative(triggerOptions.botReplyGuardMs, 'triggers.botReplyGuardMs', null),
+        },
+      ),
+    );
     this.webhooks = new WebhookHandler(ctx);
     // kpis and csat
     this.kpis = new KpiService(ctx, resolveKpiOptions(options.kpis));
@@ -281,6 +423,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
         });
       }
       this.#stopMaintenance = every(this.clock, this.#maintenanceIntervalMs, () => this.#track(this.runMaintenance().catch(() => undefined)));
+      this.#dispatcher.start();
       await this.#router.drain();
       this.#logger.info({ channels: [...this.#channels.keys()], store: this.store.kind }, 'switchboard started');
     })();
@@ -291,6 +434,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
     this.#stopPromise ??= (async () => {
       this.#stopMaintenance?.();
       if (this.#startPromise) await this.#startPromise.catch(() => undefined);
+      await this.#dispatcher.stop();
       await Promise.all([...this.#channels.values()].map((c) => c.driver.stop()));
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
       await this.store.close();

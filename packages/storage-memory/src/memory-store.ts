@@ -1,5 +1,6 @@
 import {
   canAdvanceStatus,
+  type Page,
   ConflictError,
   NotFoundError,
   newId,
@@ -29,7 +30,6 @@ import {
   type Message,
   type MessageError,
   type MessageQuery,
-  type Page,
   type QueueTicketInput,
   type RecordSendResultInput,
   type Store,
@@ -40,6 +40,16 @@ import {
   type TicketQuery,
   type TicketStatus,
   type UpsertCustomerInput,
+  type ApplyNotificationStatusResult,
+  type Campaign,
+  type CompleteNotificationAttemptInput,
+  type CreateCampaignInput,
+  type EnqueueNotificationInput,
+  type Notification,
+  type NotificationAttempt,
+  type NotificationFilter,
+  type NotificationQuery,
+  type NotificationStatus,
   type Actor,
   type AgentStatus,
   type AgentStatusChange,
@@ -51,19 +61,22 @@ import {
   type KpiFactsQuery,
   type RecordCsatAnswerInput,
   type RecordCsatAnswerResult,
+  type CreateQuickReplyInput,
+  type ProviderTemplate,
+  type QuickReply,
+  type QuickReplyPatch,
+  type QuickReplyQuery,
+  type SetProviderTemplateStatusInput,
+  type Trigger,
+  type TriggerInput,
+  type UpsertProviderTemplateInput,
 } from '@switchboard/core';
+import { clone, key, page, setProviderId } from './memory-helpers.js';
+import { MemoryAutomation } from './memory-automation.js';
+import { MemoryOutbox } from './memory-outbox.js';
 import { collectKpiFacts } from './kpi-facts.js';
 
-const clone = <T>(value: T): T => structuredClone(value);
-const key = (a: string, b: string): string => `${a}\u0000${b}`;
 const later = (a: Date | null, b: Date): Date => (a && a.getTime() >= b.getTime() ? a : b);
-
-/** Keyset page over items already in the wanted order, each with a unique `id`. */
-function page<T extends { id: string }>(items: T[], limit: number, cursor: string | undefined, descending: boolean): Page<T> {
-  const after = cursor === undefined ? items : items.filter((i) => (descending ? i.id < cursor : i.id > cursor));
-  const slice = after.slice(0, limit);
-  return { items: slice.map(clone), nextCursor: after.length > limit ? (slice.at(-1)?.id ?? null) : null };
-}
 
 /**
  * The in-memory store. Each method runs its whole read-check-write without an `await` in
@@ -96,6 +109,8 @@ export class MemoryStore implements Store {
   readonly #earlyReceipts = new Map<string, { status: DeliveryStatus; error?: MessageError; at: Date }>();
   readonly #audit: AuditEntry[] = [];
   readonly #channelValues = new Map<string, string>();
+  readonly #outbox = new MemoryOutbox(this.#earlyReceipts);
+  readonly #automation = new MemoryAutomation();
   // kpis and csat
   /** agent → status log, oldest first. */
   readonly #statusLog = new Map<string, AgentStatusChange[]>();
@@ -202,10 +217,20 @@ export class MemoryStore implements Store {
 
   async listCustomers(query: CustomerQuery): Promise<Page<Customer>> {
     const needle = query.search?.trim().toLowerCase();
+    const after = query.lastInboundAfter?.getTime();
+    const before = query.lastInboundBefore?.getTime();
+    const lastInbound = (c: Customer): number | null =>
+      this.#customerChannels.get(key(c.id, query.channelId ?? ''))?.lastInboundAt?.getTime() ?? null;
     const items = [...this.#customers.values()]
       .reverse()
       .filter((c) => !query.tag || c.tags.includes(query.tag))
-      .filter((c) => !needle || (c.name ?? '').toLowerCase().includes(needle) || (c.phone ?? '').includes(needle));
+      .filter((c) => !query.tags || query.tags.every((t) => c.tags.includes(t)))
+      .filter((c) => !needle || (c.name ?? '').toLowerCase().includes(needle) || (c.phone ?? '').includes(needle))
+      .filter((c) => {
+        if (after === undefined && before === undefined) return true;
+        const last = lastInbound(c);
+        return last !== null && (after === undefined || last >= after) && (before === undefined || last < before);
+      });
     return page(items, query.limit, query.cursor, true);
   }
 
@@ -286,6 +311,7 @@ export class MemoryStore implements Store {
           lastAgentReplyAt: null,
           reopenCount: 0,
           lastAssigneeId: null,
+          handoffAt: null,
         };
         events.push({
           id: newId('evt'),
@@ -478,6 +504,7 @@ export class MemoryStore implements Store {
       status: input.to,
       queuedAt: null,
       closedAt: input.to === 'closed' ? input.at : null,
+      handoffAt: input.to === 'closed' ? null : current.handoffAt,
       lastActivityAt: later(current.lastActivityAt, input.at),
     };
     const event = this.#event(current, input.to === 'closed' ? 'closed' : 'status_changed', { toStatus: input.to }, input.actor, input.reason, input.at);
@@ -535,7 +562,7 @@ export class MemoryStore implements Store {
       }
       return clone(message);
     }
-    this.#setProviderId(message, input.providerMessageId);
+    setProviderId(this.#byProviderId, message, input.providerMessageId);
     if (canAdvanceStatus(message.status, 'sent')) {
       message.status = 'sent';
       message.statusAt = input.at;
@@ -551,12 +578,13 @@ export class MemoryStore implements Store {
   async applyDeliveryStatus(input: ApplyDeliveryStatusInput): Promise<ApplyDeliveryStatusResult> {
     let message = input.reference ? this.#messages.get(input.reference) : undefined;
     if (message && (message.channelId !== input.channelId || message.direction !== 'outbound')) message = undefined;
-    if (message && message.providerMessageId === null) this.#setProviderId(message, input.providerMessageId);
+    if (message && message.providerMessageId === null) setProviderId(this.#byProviderId, message, input.providerMessageId);
     if (!message) {
       const id = this.#byProviderId.get(key(input.channelId, input.providerMessageId));
       message = id ? this.#messages.get(id) : undefined;
     }
     if (!message || message.direction !== 'outbound') {
+      if (input.bufferIfUnknown === false) return { outcome: 'unknown' };
       const bufferKey = key(input.channelId, input.providerMessageId);
       const buffered = this.#earlyReceipts.get(bufferKey);
       if (!buffered || canAdvanceStatus(buffered.status, input.status)) {
@@ -613,6 +641,170 @@ export class MemoryStore implements Store {
 
   async deleteChannelValue(channelId: string, valueKey: string): Promise<void> {
     this.#channelValues.delete(key(channelId, valueKey));
+  }
+
+  // ------------------------------------------------------------------ notifications
+
+  async enqueueNotification(input: EnqueueNotificationInput): Promise<{ notification: Notification; created: boolean }> {
+    return this.#outbox.enqueue(input);
+  }
+
+  async getNotification(id: string): Promise<Notification | null> {
+    return this.#outbox.get(id);
+  }
+
+  async findNotificationByKey(notificationKey: string): Promise<Notification | null> {
+    return this.#outbox.findByKey(notificationKey);
+  }
+
+  async listNotifications(query: NotificationQuery): Promise<Page<Notification>> {
+    return this.#outbox.list(query);
+  }
+
+  async countNotifications(filter: NotificationFilter): Promise<Record<NotificationStatus, number>> {
+    return this.#outbox.count(filter);
+  }
+
+  async claimNotifications(input: { channelId: string; owner: string; now: Date; leaseMs: number; limit: number }): Promise<Notification[]> {
+    return this.#outbox.claim(input);
+  }
+
+  async startNotificationSend(input: { notificationId: string; attempt: number; owner: string; at: Date }): Promise<boolean> {
+    return this.#outbox.startSend(input);
+  }
+
+  async completeNotificationAttempt(input: CompleteNotificationAttemptInput): Promise<Notification | null> {
+    return this.#outbox.complete(input);
+  }
+
+  async releaseNotifications(input: { owner: string; ids: string[]; at: Date }): Promise<number> {
+    return this.#outbox.release(input);
+  }
+
+  async expireNotificationLeases(input: { now: Date; limit: number }): Promise<Notification[]> {
+    return this.#outbox.expireLeases(input);
+  }
+
+  async applyNotificationStatus(input: ApplyDeliveryStatusInput): Promise<ApplyNotificationStatusResult> {
+    return this.#outbox.applyStatus(input);
+  }
+
+  async retryNotification(input: { id: string; at: Date }): Promise<Notification | null> {
+    return this.#outbox.retry(input);
+  }
+
+  async resolveUncertainNotification(input: { id: string; action: 'resend' | 'mark-sent'; at: Date }): Promise<Notification | null> {
+    return this.#outbox.resolveUncertain(input);
+  }
+
+  async listNotificationAttempts(notificationId: string): Promise<NotificationAttempt[]> {
+    return this.#outbox.attempts(notificationId);
+  }
+
+  async setCustomerOptOut(input: { customerId: string; optedOut: boolean; at: Date }): Promise<Customer | null> {
+    const customer = this.#customers.get(input.customerId);
+    if (!customer) return null;
+    if (customer.optedOut !== input.optedOut) {
+      customer.optedOut = input.optedOut;
+      customer.optedOutAt = input.optedOut ? input.at : null;
+      customer.updatedAt = input.at;
+    }
+    return clone(customer);
+  }
+
+  // ------------------------------------------------------------------ campaigns
+
+  async createCampaign(input: CreateCampaignInput): Promise<Campaign> {
+    return this.#outbox.createCampaign(input);
+  }
+
+  async getCampaign(id: string): Promise<Campaign | null> {
+    return this.#outbox.getCampaign(id);
+  }
+
+  async listCampaigns(query: { limit: number; cursor?: string }): Promise<Page<Campaign>> {
+    return this.#outbox.listCampaigns(query);
+  }
+
+  async updateCampaign(id: string, patch: { status?: Campaign['status']; recipients?: number; at: Date }): Promise<Campaign | null> {
+    return this.#outbox.updateCampaign(id, patch);
+  }
+
+  // ------------------------------------------------------------------ quick replies, templates, triggers
+
+  async createQuickReply(input: CreateQuickReplyInput): Promise<QuickReply> {
+    return this.#automation.createQuickReply(input);
+  }
+
+  async updateQuickReply(id: string, patch: QuickReplyPatch): Promise<QuickReply | null> {
+    return this.#automation.updateQuickReply(id, patch);
+  }
+
+  async deleteQuickReply(id: string): Promise<boolean> {
+    return this.#automation.deleteQuickReply(id);
+  }
+
+  async getQuickReply(id: string): Promise<QuickReply | null> {
+    return this.#automation.getQuickReply(id);
+  }
+
+  async listQuickReplies(query: QuickReplyQuery): Promise<QuickReply[]> {
+    return this.#automation.listQuickReplies(query);
+  }
+
+  async upsertProviderTemplate(input: UpsertProviderTemplateInput): Promise<ProviderTemplate> {
+    return this.#automation.upsertProviderTemplate(input);
+  }
+
+  async getProviderTemplate(channelId: string, name: string, language: string): Promise<ProviderTemplate | null> {
+    return this.#automation.getProviderTemplate(channelId, name, language);
+  }
+
+  async listProviderTemplates(query: { channelId?: string; status?: string; name?: string }): Promise<ProviderTemplate[]> {
+    return this.#automation.listProviderTemplates(query);
+  }
+
+  async setProviderTemplateStatus(input: SetProviderTemplateStatusInput): Promise<ProviderTemplate | null> {
+    return this.#automation.setProviderTemplateStatus(input);
+  }
+
+  async deleteProviderTemplate(id: string): Promise<boolean> {
+    return this.#automation.deleteProviderTemplate(id);
+  }
+
+  async createTrigger(input: TriggerInput & { at: Date }): Promise<Trigger> {
+    return this.#automation.createTrigger(input);
+  }
+
+  async updateTrigger(id: string, patch: Partial<TriggerInput> & { at: Date }): Promise<Trigger | null> {
+    return this.#automation.updateTrigger(id, patch);
+  }
+
+  async deleteTrigger(id: string): Promise<boolean> {
+    return this.#automation.deleteTrigger(id);
+  }
+
+  async getTrigger(id: string): Promise<Trigger | null> {
+    return this.#automation.getTrigger(id);
+  }
+
+  async listTriggers(): Promise<Trigger[]> {
+    return this.#automation.listTriggers();
+  }
+
+  async claimTriggerFiring(input: { triggerId: string; customerId: string; at: Date; cooldownMs: number }): Promise<boolean> {
+    return this.#automation.claimTriggerFiring(input);
+  }
+
+  async setTicketHandoff(input: { ticketId: string; actor: Actor; at: Date }): Promise<{ ticket: Ticket; changed: boolean } | null> {
+    const current = this.#tickets.get(input.ticketId);
+    if (!current || current.status === 'closed') return null;
+    if (current.handoffAt) return { ticket: clone(current), changed: false };
+    const next: Ticket = { ...current, handoffAt: input.at, lastActivityAt: later(current.lastActivityAt, input.at) };
+    const event = this.#event(current, 'handoff', { toStatus: current.status }, input.actor, null, input.at);
+    this.#saveTicket(next);
+    this.#appendEvent(event);
+    return { ticket: clone(next), changed: true };
   }
 
   // ------------------------------------------------------------------ audit
@@ -770,6 +962,7 @@ export class MemoryStore implements Store {
     countNonClosedTickets(filter: { customerId: string; channelId: string }): Promise<number>;
     countAssignedNonClosed(agentId: string): Promise<number>;
     countCustomers(identity: string): Promise<number>;
+    countNotifications(filter: { key?: string; status?: string }): Promise<number>;
   } {
     const count = <T>(items: Iterable<T>, test: (item: T) => boolean): Promise<number> => {
       let n = 0;
@@ -782,6 +975,7 @@ export class MemoryStore implements Store {
       countNonClosedTickets: (f) => count(this.#tickets.values(), (t) => t.customerId === f.customerId && t.channelId === f.channelId && t.status !== 'closed'),
       countAssignedNonClosed: (agentId) => count(this.#tickets.values(), (t) => t.assigneeId === agentId && t.status !== 'closed'),
       countCustomers: (identity) => count(this.#customers.values(), (c) => c.identity === identity),
+      countNotifications: (f) => Promise.resolve(this.#outbox.countRaw((n) => (f.key === undefined || n.key === f.key) && (f.status === undefined || n.status === f.status))),
     };
   }
 
@@ -802,6 +996,8 @@ export class MemoryStore implements Store {
       identity: input.identity,
       name: input.name,
       tags: [],
+      optedOut: false,
+      optedOutAt: null,
       createdAt: input.at,
       updatedAt: input.at,
     };
@@ -886,13 +1082,6 @@ export class MemoryStore implements Store {
     const list = this.#messagesByCustomer.get(message.customerId) ?? [];
     list.push(message.id);
     this.#messagesByCustomer.set(message.customerId, list);
-  }
-
-  #setProviderId(message: Message, providerMessageId: string): void {
-    if (message.providerMessageId === providerMessageId) return;
-    if (message.providerMessageId) this.#byProviderId.delete(key(message.channelId, message.providerMessageId));
-    message.providerMessageId = providerMessageId;
-    this.#byProviderId.set(key(message.channelId, providerMessageId), message.id);
   }
 
   #advance(message: Message, status: DeliveryStatus, error: MessageError | undefined, at: Date): boolean {

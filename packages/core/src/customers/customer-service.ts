@@ -36,11 +36,11 @@ export class CustomerService {
   }
 
   /** The customer with this phone (any format `normalizePhone` accepts), or null. @throws InvalidPhoneError */
-  findByPhone(phone: string): Promise<Customer | null> {
+  async findByPhone(phone: string): Promise<Customer | null> {
     return this.#ctx.store.findCustomerByIdentity(normalizePhone(phone, { defaultCountry: this.#ctx.defaultCountry }));
   }
 
-  list(query: z.input<typeof listSchema> = {}): Promise<Page<Customer>> {
+  async list(query: z.input<typeof listSchema> = {}): Promise<Page<Customer>> {
     return this.#ctx.store.listCustomers(parseInput(listSchema, query, 'customer query'));
   }
 
@@ -74,6 +74,37 @@ export class CustomerService {
 
   notes(customerId: string): Promise<CustomerNote[]> {
     return this.#ctx.store.listCustomerNotes(customerId);
+  }
+
+  /**
+   * Opt a customer out of notifications (they are skipped with reason `opted_out`); by id, or by
+   * phone (a customer record is created for a number never seen). @throws NotFoundError, InvalidPhoneError
+   */
+  async optOut(ref: { customerId: string } | { phone: string }, actor: Actor = SYSTEM_ACTOR): Promise<Customer> {
+    return this.#setOptOut(ref, true, actor);
+  }
+
+  /** Opt a customer back in. @throws NotFoundError, InvalidPhoneError */
+  async optIn(ref: { customerId: string } | { phone: string }, actor: Actor = SYSTEM_ACTOR): Promise<Customer> {
+    return this.#setOptOut(ref, false, actor);
+  }
+
+  async #setOptOut(ref: { customerId: string } | { phone: string }, optedOut: boolean, actor: Actor): Promise<Customer> {
+    let customerId: string;
+    if ('phone' in ref) {
+      const phone = normalizePhone(ref.phone, { defaultCountry: this.#ctx.defaultCountry });
+      customerId = (await this.#ctx.store.upsertCustomer({ identity: phone, phone, name: null, at: this.#ctx.clock.now() })).customer.id;
+    } else {
+      customerId = ref.customerId;
+    }
+    const before = await this.get(customerId);
+    const customer = await this.#ctx.store.setCustomerOptOut({ customerId, optedOut, at: this.#ctx.clock.now() });
+    if (!customer) throw new NotFoundError('customer', customerId);
+    if (before.optedOut !== optedOut) {
+      this.#ctx.emit(optedOut ? 'customer.opted_out' : 'customer.opted_in', { customer, via: 'api' });
+      await this.#audit(actor, optedOut ? 'customer.opted_out' : 'customer.opted_in', customerId, { via: 'api' });
+    }
+    return customer;
   }
 
   /** Every message with this customer, across tickets and channels, oldest first. */

@@ -43,6 +43,9 @@ export interface Customer {
   identity: string;
   name: string | null;
   tags: string[];
+  /** The customer opted out of notifications (STOP, or the host said so). */
+  optedOut: boolean;
+  optedOutAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -96,9 +99,11 @@ export interface Ticket {
   reopenCount: number;
   /** The agent who held the ticket last (kept after unassign/close, for sticky routing). */
   lastAssigneeId: string | null;
+  /** When the customer asked for a human (handoff word or rule); the bot stays silent until the ticket closes. */
+  handoffAt: Date | null;
 }
 
-export type TicketEventType = 'opened' | 'reopened' | 'assigned' | 'transferred' | 'queued' | 'status_changed' | 'closed';
+export type TicketEventType = 'opened' | 'reopened' | 'assigned' | 'transferred' | 'queued' | 'status_changed' | 'closed' | 'handoff';
 
 /** One line of a ticket's history. Every state change and transfer writes one. */
 export interface TicketEvent {

@@ -39,6 +39,12 @@ export interface DriverCapabilities {
    * last message, only templates may be sent. `null` when the provider has no such rule.
    */
   serviceWindowHours: number | null;
+  /**
+   * The provider echoes `OutboundMessage.reference` on status callbacks (Cloud API
+   * `biz_opaque_callback_data`). Lets Switchboard reconcile a send whose result it lost (a
+   * timeout, a crash) from the status webhook instead of declaring it uncertain. Default false.
+   */
+  echoesReference?: boolean;
 }
 
 /** Who a message goes to. Drivers prefer `address`, the canonical id learned from the provider. */
@@ -182,6 +188,22 @@ export interface ChannelStorage {
   delete(key: string): Promise<void>;
 }
 
+/** An approved-template definition as the provider reports it, for syncing into Switchboard. */
+export interface ProviderTemplateSnapshot {
+  providerTemplateId: string;
+  name: string;
+  language: string;
+  /** MARKETING, UTILITY or AUTHENTICATION. */
+  category: string;
+  /** APPROVED, PENDING, REJECTED, PAUSED, ... */
+  status: string;
+  parameterFormat: 'POSITIONAL' | 'NAMED';
+  /** Components in the provider's creation shape (upper-case types); unknown kinds are kept as given. */
+  components: Array<{ type: string; format?: string; text?: string; buttons?: Array<{ type: string; text?: string; url?: string }> }>;
+  /** Why it was rejected or paused, when the provider says. */
+  reason?: string;
+}
+
 /** A provider's view of the connection's health (quality rating, limits, session state). */
 export interface ChannelHealth {
   /** False when the provider rejects us or the session is not usable. */
@@ -234,4 +256,6 @@ export interface Driver {
   markRead?(input: { providerMessageId: string; to: Recipient }): Promise<void>;
   /** Ask the provider how the connection is doing. */
   health?(): Promise<ChannelHealth>;
+  /** Every approved-template definition the provider holds for this connection (Cloud API WABA templates). */
+  listTemplates?(): Promise<ProviderTemplateSnapshot[]>;
 }

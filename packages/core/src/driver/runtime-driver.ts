@@ -1,6 +1,6 @@
 import { DriverError, LifecycleError, SwitchboardError } from '../errors.js';
 import { errorForLog, type Logger } from '../logger.js';
-import type { Driver, DriverCapabilities, DriverContext, MediaDownload, OutboundMessage, Recipient, SendResult } from './driver.js';
+import type { Driver, DriverCapabilities, DriverContext, MediaDownload, OutboundMessage, ProviderTemplateSnapshot, Recipient, SendResult } from './driver.js';
 
 /**
  * Core's wrapper around a plugin driver: `start()` and `stop()` run once, nothing is sent
@@ -109,6 +109,17 @@ export class RuntimeDriver {
       return true;
     } catch (error) {
       throw this.#wrap('markRead', error);
+    }
+  }
+
+  /** The provider's templates, or null when the driver cannot list them. */
+  async listTemplates(): Promise<ProviderTemplateSnapshot[] | null> {
+    await this.#ready('listTemplates');
+    if (!this.driver.listTemplates) return null;
+    try {
+      return await this.driver.listTemplates();
+    } catch (error) {
+      throw this.#wrap('listTemplates', error);
     }
   }
 

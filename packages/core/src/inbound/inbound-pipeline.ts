@@ -68,6 +68,8 @@ export type InboundResult =
 
 export interface InboundSettings {
   reopenWindowMs: number;
+  /** Applies a provider template status change to the stored definitions. */
+  onTemplateStatus: (channelId: string, event: { providerTemplateId: string; name: string; language: string; status: string; reason?: string }) => Promise<unknown>;
 }
 
 /**
@@ -117,9 +119,12 @@ export class InboundPipeline {
       case 'message.echo':
         await this.echo(channelId, event);
         return;
-      case 'template.status':
-        this.#ctx.emit('template.status', { channelId, ...parseInput(templateStatusSchema, event, 'template status event') });
+      case 'template.status': {
+        const status = parseInput(templateStatusSchema, event, 'template status event');
+        await this.#settings.onTemplateStatus(channelId, status);
+        this.#ctx.emit('template.status', { channelId, ...status });
         return;
+      }
       case 'connection.state': {
         const state = parseInput(stateSchema, event, 'connection state event');
         this.#states.set(channelId, state);

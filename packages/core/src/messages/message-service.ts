@@ -4,6 +4,7 @@ import type { MediaDownload, MessageStatusEvent } from '../driver/driver.js';
 import { parseInput, parseOutboundContent } from '../domain/content-schema.js';
 import { isWindowExempt, type MessageContent } from '../domain/message-content.js';
 import type { Actor, Message, MessageError, Page, Ticket } from '../domain/model.js';
+import type { Notification } from '../notifications/notification-model.js';
 import { SYSTEM_ACTOR } from '../domain/model.js';
 import {
   DriverError,
@@ -56,9 +57,17 @@ const listSchema = z
 /** `sb.messages`: replies to customers, their delivery status, history and media. */
 export class MessageService {
   readonly #ctx: CoreContext;
+  readonly #onNotification: (n: Notification, previous: Notification['status']) => void;
+  readonly #assertSendable: (channelId: string, content: MessageContent) => Promise<void>;
 
-  constructor(ctx: CoreContext) {
+  constructor(
+    ctx: CoreContext,
+    onNotification: (n: Notification, previous: Notification['status']) => void,
+    assertSendable: (channelId: string, content: MessageContent) => Promise<void>,
+  ) {
     this.#ctx = ctx;
+    this.#onNotification = onNotification;
+    this.#assertSendable = assertSendable;
   }
 
   /**
@@ -77,6 +86,7 @@ export class MessageService {
     if (ticket.status === 'closed') throw new TicketClosedError(ticket.id, 'reply to it');
     const channel = this.#ctx.channel(ticket.channelId);
     assertCanSend(channel, content);
+    await this.#assertSendable(channel.id, content);
 
     let replyTo: string | null = null;
     if (data.replyToMessageId) {
@@ -130,7 +140,7 @@ export class MessageService {
   }
 
   /** Messages of a ticket or a customer, oldest first unless `order: 'desc'`. */
-  list(query: z.input<typeof listSchema>): Promise<Page<Message>> {
+  async list(query: z.input<typeof listSchema>): Promise<Page<Message>> {
     return this.#ctx.store.listMessages(parseInput(listSchema, query, 'message query'));
   }
 
@@ -146,17 +156,33 @@ export class MessageService {
     return this.#ctx.channel(message.channelId).driver.downloadMedia(message.content.providerRef);
   }
 
-  /** Apply a delivery receipt from a driver (monotonic; receipts for unknown ids wait for the send to be recorded). */
+  /**
+   * Apply a delivery receipt from a driver to the reply or notification it belongs to
+   * (monotonic). A receipt for an id not recorded yet waits for the send result.
+   */
   async applyStatus(channelId: string, event: MessageStatusEvent): Promise<void> {
-    const result = await this.#ctx.store.applyDeliveryStatus({
+    const receipt = {
       channelId,
       providerMessageId: event.providerMessageId,
       ...(event.reference ? { reference: event.reference } : {}),
       status: event.status,
       ...(event.error ? { error: event.error } : {}),
       at: event.timestamp,
-    });
+    };
+    const { store } = this.#ctx;
+    if (event.reference?.startsWith('not_') && (await this.#applyToNotification(receipt))) return;
+    const result = await store.applyDeliveryStatus({ ...receipt, bufferIfUnknown: false });
     if (result.outcome === 'applied') this.#emitStatus(result.message, result.previous);
+    if (result.outcome !== 'unknown') return;
+    if (await this.#applyToNotification(receipt)) return;
+    await store.applyDeliveryStatus(receipt);
+  }
+
+  /** True when the receipt belongs to a notification (applied or not). */
+  async #applyToNotification(receipt: Parameters<CoreContext['store']['applyNotificationStatus']>[0]): Promise<boolean> {
+    const result = await this.#ctx.store.applyNotificationStatus(receipt);
+    if (result.outcome === 'applied') this.#onNotification(result.notification, result.previous);
+    return result.outcome !== 'not_found';
   }
 
   async #deliver(channel: Channel, message: Message, to: { phone: string | null; address: string | null }): Promise<Message> {

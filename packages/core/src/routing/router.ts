@@ -1,6 +1,7 @@
 import type { AgentLoad, Ticket } from '../domain/model.js';
 import { SYSTEM_ACTOR } from '../domain/model.js';
 import type { CoreContext } from '../context.js';
+import { coalesced } from '../coalesced.js';
 import { errorForLog } from '../logger.js';
 import type { RoutingStrategy } from './routing-strategy.js';
 
@@ -15,8 +16,13 @@ const DRAIN_BATCH = 200;
 export class Router {
   readonly #ctx: CoreContext;
   readonly #strategy: RoutingStrategy;
-  #draining: Promise<void> | undefined;
-  #drainAgain = false;
+  readonly #drain = coalesced(
+    () => this.#drainOnce(),
+    (error) => {
+      this.#ctx.logger.error({ err: errorForLog(error) }, 'queue drain failed');
+      this.#ctx.emit('error', { error: error as Error, context: 'routing.drain' });
+    },
+  );
 
   constructor(ctx: CoreContext, strategy: RoutingStrategy) {
     this.#ctx = ctx;
@@ -76,24 +82,7 @@ export class Router {
    * Concurrent calls coalesce: one drain runs at a time and runs once more if asked meanwhile.
    */
   drain(): Promise<void> {
-    if (this.#draining) {
-      this.#drainAgain = true;
-      return this.#draining;
-    }
-    this.#draining = (async () => {
-      try {
-        do {
-          this.#drainAgain = false;
-          await this.#drainOnce();
-        } while (this.#drainAgain);
-      } catch (error) {
-        this.#ctx.logger.error({ err: errorForLog(error) }, 'queue drain failed');
-        this.#ctx.emit('error', { error: error as Error, context: 'routing.drain' });
-      } finally {
-        this.#draining = undefined;
-      }
-    })();
-    return this.#draining;
+    return this.#drain.run();
   }
 
   async #drainOnce(): Promise<void> {

@@ -36,6 +36,16 @@ import type {
   TicketStatus,
 } from '../domain/model.js';
 import type {
+  Campaign,
+  CampaignAudience,
+  Notification,
+  NotificationAttempt,
+  NotificationStatus,
+  SkipReason,
+} from '../notifications/notification-model.js';
+import type { ProviderTemplate, QuickReply } from '../templates/template-model.js';
+import type { Trigger } from '../triggers/trigger-model.js';
+import type {
   CreateCsatRequestInput,
   CreateCsatRequestResult,
   KpiFacts,
@@ -163,7 +173,8 @@ export interface Store {
   /**
    * Apply a delivery receipt, monotonically (guarantee 5, see `canAdvanceStatus`). The message
    * is found by `reference` (our message id) when given, else by (channel, providerMessageId).
-   * A receipt for a message not known yet is buffered and applied by `recordSendResult`.
+   * A receipt for a message not known yet is buffered and applied by `recordSendResult` (or by
+   * `completeNotificationAttempt`), unless `bufferIfUnknown` is false.
    */
   applyDeliveryStatus(input: ApplyDeliveryStatusInput): Promise<ApplyDeliveryStatusResult>;
   /** Put a `failed` outbound message back to `pending` for another attempt; null unless it was failed. */
@@ -183,6 +194,126 @@ export interface Store {
   setChannelValue(input: { channelId: string; key: string; value: unknown; at: Date }): Promise<void>;
   /** Remove a channel value; removing a missing key is fine. */
   deleteChannelValue(channelId: string, key: string): Promise<void>;
+
+  // ---------------------------------------------------------------- notifications (outbox)
+
+  /**
+   * Record a notification and queue it in the outbox, atomically — unless its key exists: then
+   * return the existing record untouched (`created: false`). However many concurrent calls, in
+   * however many processes, one key creates exactly one notification (guarantee 4).
+   */
+  enqueueNotification(input: EnqueueNotificationInput): Promise<{ notification: Notification; created: boolean }>;
+  /** One notification, or null. */
+  getNotification(id: string): Promise<Notification | null>;
+  /** The notification with this idempotency key, or null. */
+  findNotificationByKey(key: string): Promise<Notification | null>;
+  /** Notifications matching every given filter, newest first. */
+  listNotifications(query: NotificationQuery): Promise<Page<Notification>>;
+  /** How many notifications match the filters, per status (every status present, zeros included). */
+  countNotifications(filter: NotificationFilter): Promise<Record<NotificationStatus, number>>;
+  /**
+   * Lease up to `limit` due notifications of a channel (`pending`/`retrying` with
+   * `nextAttemptAt <= now`, earliest first) to `owner` until `now + leaseMs`: each becomes
+   * `sending`, `attempts` grows by one and an attempt record starts. One owner at a time holds a
+   * notification, across processes (`FOR UPDATE SKIP LOCKED` in Postgres).
+   */
+  claimNotifications(input: { channelId: string; owner: string; now: Date; leaseMs: number; limit: number }): Promise<Notification[]>;
+  /**
+   * Mark that the owner is about to call the provider for attempt `attempt`. True only while the
+   * owner still holds an unexpired lease on that attempt and it was not started before; a
+   * dispatcher that lost its lease (it stalled, another took over) gets false and must not send.
+   */
+  startNotificationSend(input: { notificationId: string; attempt: number; owner: string; at: Date }): Promise<boolean>;
+  /**
+   * Finish attempt `attempt` of a notification: applies only while that attempt is unfinished
+   * and belongs to `owner`, else returns null and changes nothing. `sent` records the provider id
+   * (and applies receipts that arrived before it); `retrying` schedules `nextAttemptAt`;
+   * `failed` and `skipped` are final. A status already advanced by a receipt is never lowered.
+   */
+  completeNotificationAttempt(input: CompleteNotificationAttemptInput): Promise<Notification | null>;
+  /**
+   * Give back leased notifications whose send never started (shutdown): due again, attempt closed
+   * as `released`. Attempt numbers are never reused: the next claim is the next number.
+   */
+  releaseNotifications(input: { owner: string; ids: string[]; at: Date }): Promise<number>;
+  /**
+   * Expired leases: a notification whose send never started goes back to the queue, due now
+   * (attempt closed as `expired`; another dispatcher takes over); one whose send started becomes
+   * `uncertain` — the provider may have accepted it, so it is never resent silently. Returns those
+   * changed.
+   */
+  expireNotificationLeases(input: { now: Date; limit: number }): Promise<Notification[]>;
+  /**
+   * Apply a delivery receipt to a notification, found by `reference` (its id) or by
+   * (channel, provider id), monotonically (see `canAdvanceNotification`): an `uncertain`
+   * notification whose receipt comes back is reconciled. `not_found` when it is not a notification.
+   */
+  applyNotificationStatus(input: ApplyDeliveryStatusInput): Promise<ApplyNotificationStatusResult>;
+  /** `failed` → `pending`, due at `at`, for another attempt (history kept). Null unless it was failed. */
+  retryNotification(input: { id: string; at: Date }): Promise<Notification | null>;
+  /** Settle an `uncertain` notification: `resend` queues a new attempt, `mark-sent` records it sent. Null unless uncertain. */
+  resolveUncertainNotification(input: { id: string; action: 'resend' | 'mark-sent'; at: Date }): Promise<Notification | null>;
+  /** A notification's attempts, oldest first. */
+  listNotificationAttempts(notificationId: string): Promise<NotificationAttempt[]>;
+
+  /** Opt a customer out of (or back into) notifications. Null when the customer does not exist. */
+  setCustomerOptOut(input: { customerId: string; optedOut: boolean; at: Date }): Promise<Customer | null>;
+
+  // ---------------------------------------------------------------- campaigns
+
+  createCampaign(input: CreateCampaignInput): Promise<Campaign>;
+  getCampaign(id: string): Promise<Campaign | null>;
+  /** Campaigns, newest first. */
+  listCampaigns(query: { limit: number; cursor?: string }): Promise<Page<Campaign>>;
+  /** Record a run: status and how many recipients were queued. Null when it does not exist. */
+  updateCampaign(id: string, patch: { status?: Campaign['status']; recipients?: number; at: Date }): Promise<Campaign | null>;
+
+  // ---------------------------------------------------------------- quick replies
+
+  /** Create a quick reply. Throws `ConflictError` (code `shortcut_taken`) when its owner already uses the shortcut. */
+  createQuickReply(input: CreateQuickReplyInput): Promise<QuickReply>;
+  /** Change a quick reply (same shortcut rule). Null when it does not exist. */
+  updateQuickReply(id: string, patch: QuickReplyPatch): Promise<QuickReply | null>;
+  /** True when it existed. */
+  deleteQuickReply(id: string): Promise<boolean>;
+  getQuickReply(id: string): Promise<QuickReply | null>;
+  /** Global quick replies plus `agentId`'s own (only global ones for null), ordered by shortcut then owner (own first). */
+  listQuickReplies(query: QuickReplyQuery): Promise<QuickReply[]>;
+
+  // ---------------------------------------------------------------- provider templates
+
+  /** Insert the template, or replace the one with the same (channel, name, language). */
+  upsertProviderTemplate(input: UpsertProviderTemplateInput): Promise<ProviderTemplate>;
+  getProviderTemplate(channelId: string, name: string, language: string): Promise<ProviderTemplate | null>;
+  /** Templates matching every given filter, by name then language. */
+  listProviderTemplates(query: { channelId?: string; status?: string; name?: string }): Promise<ProviderTemplate[]>;
+  /** Record a provider status change (matched by provider id, else by channel+name+language). Null when unknown. */
+  setProviderTemplateStatus(input: SetProviderTemplateStatusInput): Promise<ProviderTemplate | null>;
+  /** True when it existed. */
+  deleteProviderTemplate(id: string): Promise<boolean>;
+
+  // ---------------------------------------------------------------- triggers
+
+  createTrigger(input: TriggerInput & { at: Date }): Promise<Trigger>;
+  /** Null when it does not exist. */
+  updateTrigger(id: string, patch: Partial<TriggerInput> & { at: Date }): Promise<Trigger | null>;
+  /** True when it existed. */
+  deleteTrigger(id: string): Promise<boolean>;
+  getTrigger(id: string): Promise<Trigger | null>;
+  /** Every rule, highest priority first, ties by id. */
+  listTriggers(): Promise<Trigger[]>;
+  /**
+   * Record that a rule fired for a customer unless it already fired for them within
+   * `cooldownMs`, atomically: true when it may fire now. At most once per cooldown, across
+   * processes.
+   */
+  claimTriggerFiring(input: { triggerId: string; customerId: string; at: Date; cooldownMs: number }): Promise<boolean>;
+  /**
+   * Hand a non-closed ticket to a human: sets `handoffAt` (once) and writes a `handoff` ticket
+   * event. Closing the ticket clears `handoffAt` (the bot may speak again on a reopened ticket).
+   * Null when the ticket is missing or closed.
+   */
+  setTicketHandoff(input: { ticketId: string; actor: Actor; at: Date }): Promise<{ ticket: Ticket; changed: boolean } | null>;
 
   // ---------------------------------------------------------------- audit
 
@@ -280,6 +411,14 @@ export interface CustomerPatch {
 export interface CustomerQuery {
   search?: string;
   tag?: string;
+  /** Customers holding every one of these tags. */
+  tags?: string[];
+  /** With `lastInboundAfter`/`lastInboundBefore`: the channel whose last inbound message is compared. */
+  channelId?: string;
+  /** Customers whose last inbound message on `channelId` is at or after this time. */
+  lastInboundAfter?: Date;
+  /** Customers whose last inbound message on `channelId` is before this time. */
+  lastInboundBefore?: Date;
   limit: number;
   cursor?: string;
 }
@@ -410,12 +549,18 @@ export interface ApplyDeliveryStatusInput {
   status: DeliveryStatus;
   error?: MessageError;
   at: Date;
+  /**
+   * For an unknown message: keep the receipt until the send result records its provider id
+   * (default), or with `false` answer `unknown` and keep nothing (core then tries notifications).
+   */
+  bufferIfUnknown?: boolean;
 }
 
 export type ApplyDeliveryStatusResult =
   | { outcome: 'applied'; message: Message; previous: Message['status'] }
   | { outcome: 'ignored'; message: Message }
-  | { outcome: 'buffered' };
+  | { outcome: 'buffered' }
+  | { outcome: 'unknown' };
 
 export interface MessageQuery {
   ticketId?: string;
@@ -432,3 +577,96 @@ export interface AuditQuery {
   limit: number;
   cursor?: string;
 }
+
+/** A new notification: the record's own fields, plus its starting state and the time. */
+export type EnqueueNotificationInput = Pick<
+  Notification,
+  'key' | 'channelId' | 'to' | 'phone' | 'content' | 'fallback' | 'metadata' | 'requestHash' | 'skipReason' | 'nextAttemptAt'
+> & {
+  /** `pending` (due at `nextAttemptAt`) or `skipped` (with `skipReason`) from the start. */
+  status: 'pending' | 'skipped';
+  at: Date;
+};
+
+export interface NotificationFilter {
+  status?: NotificationStatus[];
+  channelId?: string;
+  /** Keys starting with this (the event type, e.g. `complaint:` or `campaign:cmp_…:`). */
+  keyPrefix?: string;
+  /** E.164 phone. */
+  phone?: string;
+  /** Created at or after. */
+  from?: Date;
+  /** Created before. */
+  to?: Date;
+  /** Only `pending`/`retrying` notifications due at or before this time. */
+  dueBy?: Date;
+}
+
+export interface NotificationQuery extends NotificationFilter {
+  limit: number;
+  cursor?: string;
+}
+
+export type CompleteNotificationAttemptInput = { notificationId: string; attempt: number; owner: string; at: Date } & (
+  | { outcome: 'sent'; providerMessageId: string }
+  | { outcome: 'retrying'; error: MessageError; nextAttemptAt: Date }
+  | { outcome: 'failed'; error: MessageError }
+  | { outcome: 'skipped'; reason: SkipReason }
+  /** The provider may or may not have accepted it (a timeout after the request left). */
+  | { outcome: 'uncertain'; error: MessageError }
+);
+
+export type ApplyNotificationStatusResult =
+  | { outcome: 'applied'; notification: Notification; previous: NotificationStatus }
+  | { outcome: 'ignored'; notification: Notification }
+  | { outcome: 'not_found' };
+
+export interface CreateCampaignInput {
+  name: string;
+  channelId: string;
+  content: MessageContent;
+  audience: CampaignAudience;
+  scheduledAt: Date;
+  at: Date;
+}
+
+export interface CreateQuickReplyInput {
+  ownerAgentId: string | null;
+  shortcut: string;
+  title: string;
+  body: string;
+  category: string | null;
+  at: Date;
+}
+
+export interface QuickReplyPatch {
+  shortcut?: string;
+  title?: string;
+  body?: string;
+  category?: string | null;
+  at: Date;
+}
+
+export interface QuickReplyQuery {
+  /** Whose own quick replies to include besides the global ones (null: global only). */
+  agentId: string | null;
+  category?: string;
+  /** Shortcuts starting with this (without `/`). */
+  shortcutPrefix?: string;
+}
+
+export type UpsertProviderTemplateInput = Omit<ProviderTemplate, 'id' | 'createdAt' | 'updatedAt'> & { at: Date };
+
+export interface SetProviderTemplateStatusInput {
+  channelId: string;
+  providerTemplateId?: string;
+  name: string;
+  language: string;
+  status: string;
+  reason: string | null;
+  at: Date;
+}
+
+/** A rule's own fields. */
+export type TriggerInput = Omit<Trigger, 'id' | 'createdAt' | 'updatedAt'>;

@@ -55,7 +55,7 @@ export class TicketService {
   }
 
   /** Tickets, newest first. `status` may be one status or several. */
-  list(query: z.input<typeof listSchema> = {}): Promise<Page<Ticket>> {
+  async list(query: z.input<typeof listSchema> = {}): Promise<Page<Ticket>> {
     const { status, ...rest } = parseInput(listSchema, query, 'ticket query');
     return this.#ctx.store.listTickets({ ...rest, ...(status ? { status: Array.isArray(status) ? status : [status] } : {}) });
   }

@@ -16,6 +16,8 @@ export interface StoreOracle {
   countAssignedNonClosed(agentId: string): Promise<number>;
   /** Customers with this identity. */
   countCustomers(identity: string): Promise<number>;
+  /** Notifications (all, or with this key and/or status). */
+  countNotifications(filter: { key?: string; status?: string }): Promise<number>;
 }
 
 export interface StoreContractOptions {

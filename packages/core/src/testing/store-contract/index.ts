@@ -1,6 +1,8 @@
 import { describe } from 'vitest';
 import { agentsContract } from './agents-contract.js';
 import { auditContract } from './audit-contract.js';
+import { automationContract } from './automation-contract.js';
+import { automationPipelineContract } from './automation-pipeline-contract.js';
 import { customersContract } from './customers-contract.js';
 import { echoAndStorageContract } from './echo-and-storage-contract.js';
 import { useStore, type StoreContractOptions } from './harness.js';
@@ -8,6 +10,8 @@ import { inboundContract } from './inbound-contract.js';
 import { DEFAULT_KPI_HISTORY_MESSAGES, kpiContract } from './kpi-contract.js';
 import { kpiPipelineContract } from './kpi-pipeline-contract.js';
 import { messagesContract } from './messages-contract.js';
+import { notificationsContract } from './notifications-contract.js';
+import { notificationsPipelineContract } from './notifications-pipeline-contract.js';
 import { pipelineContract } from './pipeline-contract.js';
 import { ticketsContract } from './tickets-contract.js';
 
@@ -29,8 +33,12 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
     ticketsContract(harness);
     messagesContract(harness);
     echoAndStorageContract(harness);
+    notificationsContract(harness);
+    automationContract(harness);
     auditContract(harness);
     pipelineContract(options);
+    notificationsPipelineContract(options);
+    automationPipelineContract(options);
     kpiContract(harness, { historyMessages: options.kpiHistoryMessages ?? DEFAULT_KPI_HISTORY_MESSAGES });
     kpiPipelineContract(options);
   });

@@ -1,70 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageReceivedEvent } from '../../driver/driver.js';
 import type { TicketEvent } from '../../domain/model.js';
 import { AgentAtCapacityError, InvalidPhoneError, NotFoundError, TicketClosedError, UnknownChannelError, ValidationError, WindowClosedError } from '../../errors.js';
-import type { SwitchboardEvents } from '../../events.js';
-import type { Store } from '../../store/store.js';
-import { createSwitchboard, type Switchboard, type SwitchboardOptions } from '../../switchboard.js';
-import { ManualClock } from '../manual-clock.js';
-import { simulatorDriver, type SimulatorDriver, type SimulatorOptions } from '../simulator-driver.js';
-import type { StoreContractOptions, StoreOracle } from './harness.js';
+import type { StoreContractOptions } from './harness.js';
+import { phone, usePipeline } from './pipeline-harness.js';
 
 const HOUR_MS = 3_600_000;
-const phone = (i: number): string => `+2010${String(20_000_000 + i)}`;
-
-interface Desk {
-  sb: Switchboard;
-  sim: SimulatorDriver;
-  clock: ManualClock;
-  store: Store;
-  oracle: StoreOracle;
-  /** Every event emitted, by name, in order. */
-  seen: { [K in keyof SwitchboardEvents]?: Array<Parameters<SwitchboardEvents[K]>[0]> };
-}
-
-type DeskOptions = Omit<Partial<SwitchboardOptions>, 'store' | 'channels' | 'clock'> & { simulator?: SimulatorOptions; branch?: string };
-
-const RECORDED: Array<keyof SwitchboardEvents> = [
-  'message.received',
-  'message.sent',
-  'message.status',
-  'message.failed',
-  'ticket.created',
-  'ticket.assigned',
-  'ticket.transferred',
-  'ticket.queued',
-  'ticket.closed',
-  'ticket.reopened',
-  'customer.created',
-];
-
-/** A Switchboard over a fresh store with one simulator channel `main`, stopped after the test. */
-function usePipeline(options: StoreContractOptions): (config?: DeskOptions) => Promise<Desk> {
-  const open: Array<{ sb: Switchboard; store: Store }> = [];
-  afterEach(async () => {
-    for (const { sb, store } of open.splice(0)) {
-      await sb.stop();
-      await options.destroyStore?.(store);
-    }
-  });
-  return async (config = {}) => {
-    const { simulator, branch, ...rest } = config;
-    const store = await options.createStore();
-    const clock = new ManualClock();
-    const sim = simulatorDriver(simulator);
-    const sb = createSwitchboard({ store, clock, channels: { main: { driver: sim, branch: branch ?? null } }, ...rest });
-    open.push({ sb, store });
-    const seen: Desk['seen'] = {};
-    for (const name of RECORDED) {
-      const record = (payload: unknown): void => {
-        ((seen[name] ??= []) as unknown[]).push(payload);
-      };
-      (sb.on as (event: string, listener: (payload: unknown) => void) => unknown)(name, record);
-    }
-    await sb.start();
-    return { sb, sim, clock, store, oracle: options.oracle(store), seen };
-  };
-}
 
 const shuffled = <T>(items: T[], seed: number): T[] => {
   const out = [...items];

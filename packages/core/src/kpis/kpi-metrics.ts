@@ -35,6 +35,8 @@ export interface KpiMetrics {
   tickets: {
     opened: number;
     reopened: number;
+    /** Explicit hand-overs from the bot to humans (`handoff` events: handoff word or rule). */
+    handoffs: number;
     /** Assignments to an agent (routing or by hand, from the queue). */
     assigned: number;
     transferredIn: number;
@@ -91,7 +93,7 @@ export const emptyDuration = (): KpiDuration => ({ count: 0, sumMs: 0, avgMs: nu
 export function emptyMetrics(): KpiMetrics {
   return {
     messages: { received: 0, sent: 0, sentBy: { agent: 0, phone: 0, user: 0, bot: 0, system: 0 } },
-    tickets: { opened: 0, reopened: 0, assigned: 0, transferredIn: 0, transferredOut: 0, closed: 0, handled: 0, openAtEnd: 0 },
+    tickets: { opened: 0, reopened: 0, handoffs: 0, assigned: 0, transferredIn: 0, transferredOut: 0, closed: 0, handled: 0, openAtEnd: 0 },
     firstResponse: emptyDuration(),
     reply: emptyDuration(),
     resolution: emptyDuration(),
@@ -148,7 +150,7 @@ export function additiveKpiFields(metrics: KpiMetrics): Record<string, number> {
     'messages.sent': metrics.messages.sent,
   };
   for (const [k, v] of Object.entries(metrics.messages.sentBy)) out[`messages.sentBy.${k}`] = v;
-  for (const k of ['opened', 'reopened', 'assigned', 'transferredIn', 'transferredOut', 'closed'] as const) out[`tickets.${k}`] = metrics.tickets[k];
+  for (const k of ['opened', 'reopened', 'handoffs', 'assigned', 'transferredIn', 'transferredOut', 'closed'] as const) out[`tickets.${k}`] = metrics.tickets[k];
   for (const k of ['firstResponse', 'reply', 'resolution', 'delays'] as const) {
     out[`${k}.count`] = metrics[k].count;
     out[`${k}.sumMs`] = metrics[k].sumMs;

@@ -89,6 +89,8 @@ interface TicketState {
   waitStart: number;
   /** A bot replied last while the customer waited: the wait resumes from here if a human answers next. */
   suspendedAt: number;
+  /** The cycle was handed to humans (`handoff` event): bot replies no longer suspend waits. */
+  handedOff: boolean;
   /** Start of the current non-closed stretch with the same holder and branch. */
   intervalStart: number;
 }
@@ -196,6 +198,7 @@ class Replay {
       responded: false,
       waitStart: Number.NaN,
       suspendedAt: Number.NaN,
+      handedOff: false,
       intervalStart: Number.NaN,
     };
     /** (at, assignee, ticket branch) after each change, for "who held it at instant X". */
@@ -293,7 +296,7 @@ class Replay {
         if (!Number.isNaN(start)) endWait(start, next, message.author);
         state.waitStart = Number.NaN;
         state.suspendedAt = Number.NaN;
-      } else if (message.author.type === 'bot') {
+      } else if (message.author.type === 'bot' && !state.handedOff) {
         if (!Number.isNaN(state.waitStart) || !Number.isNaN(state.suspendedAt)) {
           state.suspendedAt = next;
           state.waitStart = Number.NaN;
@@ -325,6 +328,14 @@ class Replay {
         state.responded = false;
         state.waitStart = Number.NaN;
         state.suspendedAt = Number.NaN;
+        state.handedOff = false;
+        break;
+      case 'handoff':
+        // The customer asked for a human: they wait for one from now, unless already waiting.
+        count(COUNTER.handoffs, null, event.toBranch);
+        if (state.status !== 'closed' && Number.isNaN(state.waitStart)) state.waitStart = at;
+        state.suspendedAt = Number.NaN;
+        state.handedOff = true;
         break;
       case 'assigned':
         count(COUNTER.assigned, event.toAgentId, event.toBranch);
@@ -338,6 +349,7 @@ class Replay {
         if (!Number.isNaN(state.waitStart)) ctx.endWait(state.waitStart, at, null);
         state.waitStart = Number.NaN;
         state.suspendedAt = Number.NaN;
+        state.handedOff = false;
         const closer = event.fromAgentId;
         count(COUNTER.closed, closer, event.fromBranch);
         if (!Number.isNaN(state.cycleStart)) {

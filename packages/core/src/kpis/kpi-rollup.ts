@@ -82,6 +82,7 @@ function metricsOf(cell: Cell): KpiMetrics {
   m.tickets = {
     opened: c[COUNTER.opened]!,
     reopened: c[COUNTER.reopened]!,
+    handoffs: c[COUNTER.handoffs]!,
     assigned: c[COUNTER.assigned]!,
     transferredIn: c[COUNTER.transferredIn]!,
     transferredOut: c[COUNTER.transferredOut]!,

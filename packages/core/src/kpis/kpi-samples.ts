@@ -35,17 +35,18 @@ export const COUNTER = {
   onlineMs: 27,
   loadMs: 28,
   capacityMs: 29,
+  handoffs: 30,
 } as const;
-export const COUNTERS = 30;
+export const COUNTERS = 31;
 
 /** Duration samples; the value is the duration in ms. */
-export const DURATION = { firstResponse: 30, reply: 31, resolution: 32, delays: 33 } as const;
-export const DURATION_BASE = 30;
+export const DURATION_BASE = COUNTERS;
+export const DURATION = { firstResponse: DURATION_BASE, reply: DURATION_BASE + 1, resolution: DURATION_BASE + 2, delays: DURATION_BASE + 3 } as const;
 export const DURATIONS = 4;
 /** A human reply on a ticket; the value is the ticket's index (distinct tickets per cell). */
-export const HANDLED = 34;
+export const HANDLED = DURATION_BASE + DURATIONS;
 /** A ticket non-closed at the end of a local day; `at` is that end minus 1 ms. */
-export const OPEN_AT_END = 35;
+export const OPEN_AT_END = HANDLED + 1;
 
 /** Interned values of one dimension: sample → small integer → key. */
 export class KpiKeys {

@@ -1,6 +1,6 @@
 /**
  * A deterministic, seeded service-desk history for KPI tests and benchmarks: agents with
- * shifts, customers, tickets with bot replies, queue waits, transfers (to agents and branch
+ * shifts, customers, tickets with bot replies and handoffs, queue waits, transfers (to agents and branch
  * queues), pending, phone-app replies, failed sends, closes (by agents and auto-close),
  * reopenings and CSAT — across days, months and (by default) Cairo's April DST change.
  *
@@ -238,6 +238,7 @@ export function generateKpiHistory(options: KpiHistoryOptions): KpiHistory {
     /** One cycle (opening or reopening → close); returns the close time, or null if it ran past the end. */
     const cycle = (opening: number, reopen: boolean): number | null => {
       let now = opening;
+      let handedOff = false;
       if (reopen) {
         event('reopened', now, { status: 'queued', agent: null }, customerActor);
       } else {
@@ -252,7 +253,16 @@ export function generateKpiHistory(options: KpiHistoryOptions): KpiHistory {
           now += between(20, 180) * SECOND;
           if (!within(now)) return null;
           customerWrites(now);
-          if (chance(0.6)) {
+          if (chance(0.3)) {
+            // The customer typed the handoff word; the bot acknowledges and stays silent after.
+            now += between(1, 3) * SECOND;
+            if (!within(now)) return null;
+            event('handoff', now, { status: run.status }, customerActor);
+            handedOff = true;
+            now += between(1, 3) * SECOND;
+            if (!within(now)) return null;
+            message('outbound', { type: 'bot' }, now);
+          } else if (chance(0.6)) {
             now += between(1, 5) * SECOND;
             if (!within(now)) return null;
             message('outbound', { type: 'bot' }, now);
@@ -303,7 +313,7 @@ export function generateKpiHistory(options: KpiHistoryOptions): KpiHistory {
         now += between(1, 30) * MINUTE;
         if (!within(now)) return null;
         customerWrites(now);
-        if (chance(0.05)) {
+        if (chance(0.05) && !handedOff) {
           now += between(1, 5) * SECOND;
           if (!within(now)) return null;
           message('outbound', { type: 'bot' }, now);
@@ -413,7 +423,7 @@ type Op = { at: number; order: number; run: () => Promise<void> };
 /**
  * Replay a generated history into a store through its ordinary methods, in time order:
  * `createAgent`, `setAgentStatus`, `ingestInbound`, `ingestEcho`, `assignTicket`,
- * `queueTicket`, `changeTicketStatus`, `insertOutboundMessage` + `recordSendResult`,
+ * `queueTicket`, `changeTicketStatus`, `setTicketHandoff`, `insertOutboundMessage` + `recordSendResult`,
  * `createCsatRequest`, `recordCsatAnswer`. Throws if the store does not do what the history
  * says (e.g. a customer message that should reopen a ticket opens a new one).
  */
@@ -467,6 +477,9 @@ export async function loadKpiHistory(store: Store, history: KpiHistory): Promise
       } else if (event.type === 'transferred' || event.type === 'queued') {
         const result = await store.queueTicket({ ...base, kind: event.type, branch: event.toBranch });
         if (!result.ok) fail('queueTicket', result.reason);
+      } else if (event.type === 'handoff') {
+        const result = await store.setTicketHandoff({ ticketId, actor: event.actor, at: event.at });
+        if (!result?.changed) fail('setTicketHandoff', result);
       } else if (event.type === 'status_changed' || event.type === 'closed') {
         const result = await store.changeTicketStatus({ ...base, to: event.toStatus as 'pending' | 'closed' });
         if (!result.ok) fail(`changeTicketStatus ${event.toStatus}`, result.reason);

@@ -83,6 +83,12 @@ export class History {
     return this.#event(ticketId, 'transferred', time, { toAgentId: null, toBranch: branch, toStatus: 'queued' });
   }
 
+  /** The customer asked for a human (handoff word or rule): status and holder unchanged. */
+  handoff(ticketId: string, time: string): this {
+    const state = this.#tickets.get(ticketId)!;
+    return this.#event(ticketId, 'handoff', time, { toStatus: state.status }, { type: 'customer', id: state.customerId });
+  }
+
   pending(ticketId: string, time: string): this {
     return this.#event(ticketId, 'status_changed', time, { toStatus: 'pending' });
   }

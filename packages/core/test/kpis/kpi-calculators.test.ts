@@ -75,7 +75,7 @@ describe('KPI calculators on a hand-written day', () => {
   it('amira: every metric', () => {
     expect(agents.get('amira')).toEqual<KpiMetrics>({
       messages: { received: 5, sent: 4, sentBy: { agent: 4, phone: 0, user: 0, bot: 0, system: 0 } },
-      tickets: { opened: 0, reopened: 0, assigned: 4, transferredIn: 0, transferredOut: 1, closed: 2, handled: 4, openAtEnd: 1 },
+      tickets: { opened: 0, reopened: 0, handoffs: 0, assigned: 4, transferredIn: 0, transferredOut: 1, closed: 2, handled: 4, openAtEnd: 1 },
       // t1 4 min, t5 5 min, t2 6.5 min (from the bot's 10:02:30 reply, not from 10:00).
       firstResponse: dur(3, 15.5, 5, 6.5, 6.5),
       // t6: 14:20 → 14:22.
@@ -94,7 +94,7 @@ describe('KPI calculators on a hand-written day', () => {
   it('omar: the transfer credits the reply, the delay and the breach to the agent who held it', () => {
     expect(agents.get('omar')).toEqual<KpiMetrics>({
       messages: { received: 3, sent: 3, sentBy: { agent: 3, phone: 0, user: 0, bot: 0, system: 0 } },
-      tickets: { opened: 0, reopened: 0, assigned: 1, transferredIn: 1, transferredOut: 0, closed: 2, handled: 2, openAtEnd: 0 },
+      tickets: { opened: 0, reopened: 0, handoffs: 0, assigned: 1, transferredIn: 1, transferredOut: 0, closed: 2, handled: 2, openAtEnd: 0 },
       // t5 second cycle: reopened 13:20 → 13:26.
       firstResponse: dur(1, 6, 6, 6, 6),
       // t1: waiting since 09:10 (not 09:12), answered 09:30 after the 09:20 transfer.
@@ -112,7 +112,7 @@ describe('KPI calculators on a hand-written day', () => {
   it('work no agent can be credited with: bot-only and phone replies, the queue', () => {
     expect(agents.get(null)).toEqual<KpiMetrics>({
       messages: { received: 6, sent: 9, sentBy: { agent: 0, phone: 2, user: 0, bot: 4, system: 3 } },
-      tickets: { opened: 6, reopened: 1, assigned: 0, transferredIn: 0, transferredOut: 0, closed: 1, handled: 1, openAtEnd: 1 },
+      tickets: { opened: 6, reopened: 1, handoffs: 0, assigned: 0, transferredIn: 0, transferredOut: 0, closed: 1, handled: 1, openAtEnd: 1 },
       // t6: the phone app answered after 3 min.
       firstResponse: dur(1, 3, 3, 3, 3),
       reply: none,
@@ -131,7 +131,7 @@ describe('KPI calculators on a hand-written day', () => {
     const [all] = rows(facts, ...DAY, 'all', 'range', SLA);
     expect(all!.metrics).toEqual<KpiMetrics>({
       messages: { received: 14, sent: 16, sentBy: { agent: 7, phone: 2, user: 0, bot: 4, system: 3 } },
-      tickets: { opened: 6, reopened: 1, assigned: 5, transferredIn: 1, transferredOut: 1, closed: 5, handled: 4, openAtEnd: 2 },
+      tickets: { opened: 6, reopened: 1, handoffs: 0, assigned: 5, transferredIn: 1, transferredOut: 1, closed: 5, handled: 4, openAtEnd: 2 },
       // 3, 4, 5, 6, 6.5 min.
       firstResponse: dur(5, 24.5, 5, 6.5, 6.5),
       reply: dur(2, 22, 2, 20, 20),
@@ -150,7 +150,7 @@ describe('KPI calculators on a hand-written day', () => {
     const giza = branches.get('giza')!;
     // amira's 3 first responses plus the phone's on t6 (a giza ticket).
     expect(giza.firstResponse).toEqual(dur(4, 18.5, 4, 6.5, 6.5));
-    expect(giza.tickets).toEqual({ opened: 1, reopened: 0, assigned: 4, transferredIn: 0, transferredOut: 1, closed: 2, handled: 4, openAtEnd: 1 });
+    expect(giza.tickets).toEqual({ opened: 1, reopened: 0, handoffs: 0, assigned: 4, transferredIn: 0, transferredOut: 1, closed: 2, handled: 4, openAtEnd: 1 });
     expect(branches.get('alex')!.reply).toEqual(dur(1, 20, 20, 20, 20));
     expect(branches.get(null)!.tickets.opened).toBe(5);
   });
@@ -340,10 +340,24 @@ describe('edge cases', () => {
     h.agent('amira');
     h.open('t1', '2026-02-27T10:00:00Z').assign('t1', 'amira', '2026-02-27T10:00:00Z');
     const [row] = rows(h.facts, ...DAY, 'agent', 'range', { sla: { resolutionMs: 24 * 60 * MIN } }).filter((r) => r.key === 'amira');
-    expect(row!.metrics.tickets).toEqual({ opened: 0, reopened: 0, assigned: 0, transferredIn: 0, transferredOut: 0, closed: 0, handled: 0, openAtEnd: 1 });
+    expect(row!.metrics.tickets).toEqual({ opened: 0, reopened: 0, handoffs: 0, assigned: 0, transferredIn: 0, transferredOut: 0, closed: 0, handled: 0, openAtEnd: 1 });
     // The first response target passed days before the range: not this range's breach.
     expect(row!.metrics.sla.resolution).toEqual({ met: 0, breached: 0 });
     expect(row!.metrics.delays).toEqual(none);
+  });
+
+  it('an explicit handoff: the wait runs from the handoff, and the bot\'s "connecting you" does not suspend it', () => {
+    const h = new History();
+    h.agent('amira');
+    // The bot answered (no wait); the customer then types the handoff word, which the bot acknowledges.
+    h.open('t1', '09:00').bot('t1', '09:00:05').customer('t1', '09:03').handoff('t1', '09:03').bot('t1', '09:03:01');
+    h.assign('t1', 'amira', '09:04').reply('t1', 'amira', '09:10');
+    // A handoff while no one is waiting (a rule, after the bot answered) starts the wait itself.
+    h.open('t2', '10:00').bot('t2', '10:00:05').handoff('t2', '10:01').assign('t2', 'amira', '10:02').reply('t2', 'amira', '10:05');
+    const list = rows(h.facts, ...DAY, 'all', 'range');
+    expect(list[0]!.metrics.tickets.handoffs).toBe(2);
+    // t1: 09:03 → 09:10 (not from the 09:03:01 acknowledgement); t2: 10:01 → 10:05.
+    expect(list[0]!.metrics.firstResponse).toEqual(dur(2, 11, 4, 7, 7));
   });
 
   it('a transfer to a branch queue counts out for the agent and in for the branch', () => {

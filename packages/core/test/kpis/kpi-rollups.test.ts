@@ -53,7 +53,7 @@ describe.each(variants)('rollups of a generated history (%s)', (_name, options) 
   it('the history is busy enough for the sums to mean something', () => {
     const [all] = aggregateKpis(replay, { ...resolved, by: 'all', period: 'range' });
     const fields = additiveKpiFields(all!.metrics);
-    for (const key of ['messages.received', 'tickets.reopened', 'tickets.transferredIn', 'firstResponse.count', 'reply.count', 'resolution.count', 'delays.count', 'sla.firstResponse.breached', 'csat.answers', 'agentTime.loadMs']) {
+    for (const key of ['messages.received', 'tickets.reopened', 'tickets.handoffs', 'tickets.transferredIn', 'firstResponse.count', 'reply.count', 'resolution.count', 'delays.count', 'sla.firstResponse.breached', 'csat.answers', 'agentTime.loadMs']) {
       expect(fields[key], key).toBeGreaterThan(0);
     }
   });

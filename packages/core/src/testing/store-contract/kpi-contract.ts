@@ -254,6 +254,7 @@ export function kpiContract(h: ContractHarness, options: { historyMessages: numb
         expect(m.reply.count).toBeGreaterThan(100);
         expect(m.resolution.count).toBeGreaterThan(100);
         expect(m.tickets.reopened).toBeGreaterThan(0);
+        expect(m.tickets.handoffs).toBeGreaterThan(0);
         expect(m.tickets.transferredIn).toBeGreaterThan(0);
         expect(m.tickets.openAtEnd).toBeGreaterThan(0);
         expect(m.messages.sentBy.bot).toBeGreaterThan(0);

@@ -96,7 +96,7 @@ export function kpiPipelineContract(options: StoreContractOptions): void {
       const amira = await sb.kpis.agent('amira', DAY_RANGE);
       expect(amira.total.firstResponse).toEqual({ count: 1, sumMs: 4 * MIN, avgMs: 4 * MIN, p50Ms: 4 * MIN, p90Ms: 4 * MIN, maxMs: 4 * MIN });
       expect(amira.total.reply.count).toBe(0);
-      expect(amira.total.tickets).toEqual({ opened: 0, reopened: 0, assigned: 1, transferredIn: 0, transferredOut: 1, closed: 0, handled: 1, openAtEnd: 0 });
+      expect(amira.total.tickets).toEqual({ opened: 0, reopened: 0, handoffs: 0, assigned: 1, transferredIn: 0, transferredOut: 1, closed: 0, handled: 1, openAtEnd: 0 });
       expect(amira.total.messages).toEqual({ received: 2, sent: 1, sentBy: { agent: 1, phone: 0, user: 0, bot: 0, system: 0 } });
       expect(amira.total.agentTime).toEqual({ onlineMs: 9 * HOUR, loadMs: 20 * MIN, capacityMs: 18 * HOUR, utilization: (20 * MIN) / (18 * HOUR) });
       expect(amira.days.map((d) => d.period)).toEqual(['2026-03-02']);

@@ -91,6 +91,7 @@ export { emptyMetrics, finalizeMetrics, additiveKpiFields, percentile, durationS
 export type { KpiOptions, KpiRange, SlaPolicy, KpiDimension, KpiPeriod, KpiRollupQuery, ResolvedKpiOptions, ResolvedSla } from './kpis/kpi-options.js';
 export { resolveKpiOptions, parseKpiRange, parseKpiRollupQuery, DEFAULT_DELAY_THRESHOLD_MS } from './kpis/kpi-options.js';
 export { replayKpis, type KpiReplay, type KpiIncidents, type DelayEvent, type SlaBreach, type SlaTarget } from './kpis/kpi-replay.js';
+export type { KpiSamples, KpiKeys } from './kpis/kpi-samples.js';
 export { rollupKpis, aggregateKpis, normalizeKpiRows } from './kpis/kpi-rollup.js';
 export type {
   KpiService,
@@ -107,5 +108,5 @@ export { parseCsatRating } from './kpis/csat-rating.js';
 export { DEFAULT_CSAT_TEXT, type CsatOptions, type CsatService, type CsatSkipReason } from './kpis/csat-service.js';
 export type { BusinessCalendar, OpeningInterval, WeeklyHours, Weekday } from './hours/business-calendar.js';
 export { parseBusinessCalendar, businessCalendarSchema } from './hours/business-calendar.js';
-export { businessMsBetween, addBusinessMs, openIntervals, compileCalendar, CompiledCalendar } from './hours/business-time.js';
+export { businessMsBetween, addBusinessMs, openIntervals, compileCalendar, CompiledCalendar, type Instant } from './hours/business-time.js';
 export { canonicalTimeZone, zoneOffsets, ZoneOffsets } from './hours/time-zone.js';

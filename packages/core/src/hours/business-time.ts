@@ -4,7 +4,8 @@ import { dayOfIsoDate, DAY_MS, MINUTE_MS, weekdayOfDay, zoneOffsets, type ZoneOf
 /** How far `addBusinessMs` looks ahead before concluding a calendar never opens long enough. */
 const MAX_SEARCH_DAYS = 3660;
 
-type Instant = Date | number;
+/** An instant: a `Date` or epoch milliseconds. */
+export type Instant = Date | number;
 const ms = (value: Instant): number => (typeof value === 'number' ? value : value.getTime());
 
 /**

@@ -1,0 +1,79 @@
+import type { Clock } from '../clock.js';
+
+/** The part of a Node `ChildProcess` (Puppeteer's `browser.process()`) needed to make sure it ends. */
+export interface BrowserProcess {
+  readonly pid?: number | undefined;
+  readonly exitCode: number | null;
+  readonly signalCode: string | null;
+  kill(signal?: NodeJS.Signals | number): boolean;
+  once(event: 'exit', listener: (...args: unknown[]) => void): unknown;
+}
+
+export interface ShutDownBrowserInput {
+  /** The library's own close (`client.close()`, `client.destroy()`); may hang or throw. */
+  close: () => Promise<unknown>;
+  /** The browser process, when the library launched one we can see (null for remote browsers). */
+  process: BrowserProcess | null;
+  clock: Clock;
+  /** How long `close` and then the process exit may take before the process group is killed (default 10 s). */
+  timeoutMs?: number;
+}
+
+/** How the browser ended: closed by the library, or killed after the timeout. */
+export type ShutDownOutcome = 'closed' | 'killed' | 'no_process';
+
+export function hasExited(proc: BrowserProcess): boolean {
+  return proc.exitCode !== null || proc.signalCode !== null;
+}
+
+/**
+ * Close a WhatsApp-Web browser and make sure no Chromium is left behind: run the library's close
+ * (bounded by `timeoutMs` on the clock), wait for the process to exit (bounded again), then SIGKILL
+ * its process group (Puppeteer starts Chromium detached, as a group leader, so renderers and the
+ * zygote go too) and wait for the exit event.
+ */
+export async function shutDownBrowser(input: ShutDownBrowserInput): Promise<ShutDownOutcome> {
+  const timeoutMs = input.timeoutMs ?? 10_000;
+  const proc = input.process;
+  const exited = proc ? exitPromise(proc) : null;
+  await within(input.clock, timeoutMs, input.close().catch(() => undefined));
+  if (!proc || !exited) return 'no_process';
+  if (hasExited(proc) || (await within(input.clock, timeoutMs, exited)) !== 'timeout') return 'closed';
+  killGroup(proc);
+  // SIGKILL cannot be ignored; the bound only guards against a process we cannot signal.
+  await within(input.clock, timeoutMs, exited);
+  return 'killed';
+}
+
+function exitPromise(proc: BrowserProcess): Promise<void> {
+  if (hasExited(proc)) return Promise.resolve();
+  return new Promise((resolve) => proc.once('exit', () => resolve()));
+}
+
+function killGroup(proc: BrowserProcess): void {
+  if (proc.pid !== undefined && process.platform !== 'win32') {
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+      return;
+    } catch {
+      // Not a group leader (or already gone): fall back to the process itself.
+    }
+  }
+  try {
+    proc.kill('SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+async function within<T>(clock: Clock, ms: number, promise: Promise<T>): Promise<T | 'timeout'> {
+  let handle: ReturnType<Clock['setTimeout']> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    handle = clock.setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    if (handle) clock.clearTimeout(handle);
+  }
+}

@@ -78,6 +78,17 @@ describe('backoffDelay and Reconnector', () => {
     expect(r.schedule()).toBeNull();
   });
 
+  it('does not hold the clock while an attempt is in progress', async () => {
+    const clock = new ManualClock();
+    let release: () => void = () => undefined;
+    const connect = vi.fn(() => new Promise<void>((resolve) => (release = resolve)));
+    const r = new Reconnector(clock, { initialDelayMs: 10, jitter: 0 }, connect);
+    r.schedule();
+    await clock.advance(10);
+    expect(connect).toHaveBeenCalledTimes(1);
+    release();
+  });
+
   it('runs an immediate attempt without delay', async () => {
     const clock = new ManualClock();
     const connect = vi.fn(async () => undefined);

@@ -64,14 +64,12 @@ export class Reconnector {
     if (this.#cancelled || this.#timer) return null;
     const delay = immediate ? 0 : backoffDelay(this.#attempt, this.#options, this.#random);
     this.#attempt++;
-    this.#timer = this.#clock.setTimeout(async () => {
+    // The attempt runs detached from the timer: it may wait minutes (a QR to scan), and a clock
+    // must not be held up by it (ManualClock awaits timer callbacks).
+    this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       if (this.#cancelled) return;
-      try {
-        await this.#connect();
-      } catch {
-        this.schedule();
-      }
+      this.#connect().catch(() => this.schedule());
     }, delay);
     return delay;
   }

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import {
   backoffDelay,
@@ -205,6 +207,20 @@ describe('shutDownBrowser', () => {
     expect(proc.signalCode).toBe('SIGKILL');
   });
 
+  it.runIf(process.platform === 'linux')('kills what is left of the process group after the main process died (real processes)', async () => {
+    // A detached shell (group leader) with a child that outlives it, like a crashed Chromium's renderers.
+    const leader = spawn('sh', ['-c', 'sleep 300 & echo $!; wait'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const childPid = Number(await new Promise<string>((resolve) => leader.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()))));
+    const pgid = leader.pid!;
+    const exited = new Promise((resolve) => leader.once('exit', resolve));
+    leader.kill('SIGKILL');
+    await exited;
+    expect(liveGroupMembers(pgid)).toEqual([childPid]);
+    expect(await shutDownBrowser({ close: async () => undefined, process: leader, clock: new ManualClock() })).toBe('closed');
+    for (let i = 0; i < 2_000 && liveGroupMembers(pgid).length > 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(liveGroupMembers(pgid)).toEqual([]);
+  });
+
   it('still runs close when there is no process to watch', async () => {
     const close = vi.fn(async () => undefined);
     expect(await shutDownBrowser({ close, process: null, clock: new ManualClock() })).toBe('no_process');
@@ -283,3 +299,20 @@ describe('parseVCard', () => {
     expect(parseVCard('BEGIN:VCARD\nEND:VCARD')).toBeNull();
   });
 });
+
+/** Linux: pids of the processes in group `pgid` that are not dead (zombies awaiting their reaper count as dead). */
+function liveGroupMembers(pgid: number): number[] {
+  const live: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') live.push(Number(entry));
+  }
+  return live;
+}

@@ -38,11 +38,29 @@ export async function shutDownBrowser(input: ShutDownBrowserInput): Promise<Shut
   const exited = proc ? exitPromise(proc) : null;
   await within(input.clock, timeoutMs, input.close().catch(() => undefined));
   if (!proc || !exited) return 'no_process';
-  if (hasExited(proc) || (await within(input.clock, timeoutMs, exited)) !== 'timeout') return 'closed';
-  killGroup(proc);
-  // SIGKILL cannot be ignored; the bound only guards against a process we cannot signal.
-  await within(input.clock, timeoutMs, exited);
-  return 'killed';
+  let outcome: ShutDownOutcome = 'closed';
+  if (!hasExited(proc) && (await within(input.clock, timeoutMs, exited)) === 'timeout') {
+    killGroup(proc);
+    // SIGKILL cannot be ignored; the bound only guards against a process we cannot signal.
+    await within(input.clock, timeoutMs, exited);
+    outcome = 'killed';
+  }
+  reapGroup(proc);
+  return outcome;
+}
+
+/**
+ * After the main process is gone (closed, crashed or killed), SIGKILL what is left of its process
+ * group: renderers and the zygote of a crashed Chromium can outlive it. Safe: Linux does not give
+ * a new process a pid that still names a process group, and without survivors the call fails.
+ */
+function reapGroup(proc: BrowserProcess): void {
+  if (proc.pid === undefined || process.platform === 'win32') return;
+  try {
+    process.kill(-proc.pid, 'SIGKILL');
+  } catch {
+    // No survivors (ESRCH), or not a group leader.
+  }
 }
 
 function exitPromise(proc: BrowserProcess): Promise<void> {

@@ -61,7 +61,7 @@ export {
   SNAPSHOT_CHUNK_CHARS,
   type SessionSnapshotInfo,
 } from './whatsapp-web/session-snapshot.js';
-export { shutDownBrowser, hasExited, type BrowserProcess, type ShutDownBrowserInput, type ShutDownOutcome } from './whatsapp-web/browser-process.js';
+export { shutDownBrowser, hasExited, SAFE_CHROMIUM_FLAGS, type BrowserProcess, type ShutDownBrowserInput, type ShutDownOutcome } from './whatsapp-web/browser-process.js';
 export { contentFromWebMessage, isWebSystemMessage, parseVCard, WEB_SYSTEM_MESSAGE_TYPES, type WebMessageFields } from './whatsapp-web/message-content.js';
 
 export type { RoutingStrategy, RoutingContext } from './routing/routing-strategy.js';

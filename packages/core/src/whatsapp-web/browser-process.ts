@@ -1,5 +1,21 @@
 import type { Clock } from '../clock.js';
 
+/**
+ * Chromium flags for WhatsApp Web on a headless server (WPPConnect and whatsapp-web.js drivers):
+ * no sandbox (containers, root), /tmp instead of a small /dev/shm, no GPU, and no background
+ * traffic of the browser's own (component updates, sync, QUIC, first-run pages).
+ */
+export const SAFE_CHROMIUM_FLAGS: readonly string[] = Object.freeze([
+  '--no-sandbox',
+  '--disable-dev-shm-usage',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]);
+
 /** The part of a Node `ChildProcess` (Puppeteer's `browser.process()`) needed to make sure it ends. */
 export interface BrowserProcess {
   readonly pid?: number | undefined;

@@ -1,21 +1,7 @@
 import { createRequire } from 'node:module';
+import { SAFE_CHROMIUM_FLAGS } from '@switchboard/core';
 import type { WppBrowser, WppClient, WppStatusFind } from './wpp-client.js';
 
-/**
- * Chromium flags for a headless server: no sandbox (containers, root), /tmp instead of a small
- * /dev/shm, no GPU, and no background traffic of its own (component updates, sync, QUIC probes,
- * first-run pages). Extra `browserArgs` from the options are appended.
- */
-export const SAFE_CHROMIUM_FLAGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-dev-shm-usage',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** What `puppeteer.launch()` receives (the driver launches Chromium itself, see {@link launchWithWppconnectPuppeteer}). */
 export interface WppLaunchOptions {

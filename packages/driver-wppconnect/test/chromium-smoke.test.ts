@@ -33,6 +33,7 @@ describe.skipIf(!chromiumAvailable)('Chromium smoke test (wppconnect library mod
   let t: TestContext;
   const outside: string[] = [];
   const pids: number[] = [];
+  const executables: Array<string | undefined> = [];
 
   beforeEach(async () => {
     page = await loopbackPage('<!doctype html><title>switchboard smoke</title><p id="ok">loopback ok</p>');
@@ -40,6 +41,7 @@ describe.skipIf(!chromiumAvailable)('Chromium smoke test (wppconnect library mod
     t = testContext('smoke');
     outside.length = 0;
     pids.length = 0;
+    executables.length = 0;
   });
 
   afterEach(async () => {
@@ -60,6 +62,7 @@ describe.skipIf(!chromiumAvailable)('Chromium smoke test (wppconnect library mod
       const browser = options.browser as unknown as Browser;
       const proc = browser.process();
       if (proc?.pid) pids.push(proc.pid);
+      executables.push(proc?.spawnfile);
       const [tab] = await browser.pages();
       await tab!.setRequestInterception(true);
       tab!.on('request', (request) => {
@@ -104,6 +107,7 @@ describe.skipIf(!chromiumAvailable)('Chromium smoke test (wppconnect library mod
     for (const flag of SAFE_CHROMIUM_FLAGS) expect(cmdline).toContain(flag);
     expect(cmdline).toContain(`--user-data-dir=${path.join(profiles, 'smoke')}`);
     expect(cmdline.some((a) => a.startsWith('--headless'))).toBe(true);
+    expect(executables).toEqual([CHROMIUM]);
     expect(liveGroupMembers(pid).length).toBeGreaterThan(1);
 
     await driver.stop();

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { SAFE_CHROMIUM_FLAGS } from '@switchboard/core';
 import type { WppBrowser, WppClient, WppStatusFind } from './wpp-client.js';
 
-
 /** What `puppeteer.launch()` receives (the driver launches Chromium itself, see {@link launchWithWppconnectPuppeteer}). */
 export interface WppLaunchOptions {
   executablePath: string;

@@ -1,4 +1,4 @@
-import { ValidationError, type BackoffOptions, type Driver } from '@switchboard/core';
+import { ValidationError, type BackoffOptions } from '@switchboard/core';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { createWithWppconnect, launchWithWppconnectPuppeteer, type CreateClient, type LaunchBrowser } from './library/launch.js';
@@ -148,7 +148,10 @@ const optionsSchema = z.discriminatedUnion('mode', [librarySchema, serverSchema]
  *
  * @throws ValidationError naming the bad option.
  */
-export function wppconnectDriver(options: WppconnectDriverOptions): Driver {
+export function wppconnectDriver(options: WppconnectServerOptions): WppconnectServerDriver;
+export function wppconnectDriver(options: WppconnectLibraryOptions): WppconnectLibraryDriver;
+export function wppconnectDriver(options: WppconnectDriverOptions): WppconnectLibraryDriver | WppconnectServerDriver;
+export function wppconnectDriver(options: WppconnectDriverOptions): WppconnectLibraryDriver | WppconnectServerDriver {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || 'options', message: i.message }));

@@ -106,6 +106,16 @@ export class MockWppServer {
         return send(200, { status: this.sessionStatus, qrcode: null, urlcode: null, version: '2.10.4' });
       case 'close-session':
         return send(200, { status: true, message: 'Session successfully closed' });
+      case 'logout-session':
+        this.sessionStatus = 'CLOSED';
+        return send(200, { status: true, message: 'Session successfully closed' });
+      case 'qrcode-session':
+        if (this.sessionStatus === 'QRCODE') {
+          res.writeHead(200, { 'content-type': 'image/png', 'content-length': '8' });
+          res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+          return;
+        }
+        return send(200, { status: this.sessionStatus, message: 'QRCode is not available...' });
       case 'download-media': {
         const media = this.media.get(String(body?.messageId));
         return media ? send(200, media) : send(400, { status: 'error', message: 'Decrypt file error' });

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
-import { DriverError, ValidationError, chatIdCacheKey, type Driver, type MessageReceivedEvent, type MessageStatusEvent } from '@switchboard/core';
+import { DriverError, ValidationError, chatIdCacheKey, type MessageReceivedEvent, type MessageStatusEvent } from '@switchboard/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { wppconnectDriver, type WppconnectServerOptions } from '../src/index.js';
+import { wppconnectDriver, type WppconnectServerDriver, type WppconnectServerOptions } from '../src/index.js';
 import { wppMessage } from './fake-wpp.js';
 import { MockWppServer } from './mock-wpp-server.js';
 import { testContext, type TestContext } from './helpers.js';
@@ -11,7 +11,7 @@ const HOOK_URL = 'https://desk.example.com/hooks/wa-main';
 
 let server: MockWppServer;
 let t: TestContext;
-let driver: Driver;
+let driver: WppconnectServerDriver;
 
 beforeEach(async () => {
   server = await new MockWppServer().listen();
@@ -22,7 +22,7 @@ afterEach(async () => {
   await server.close();
 });
 
-function make(over: Partial<WppconnectServerOptions> = {}): Driver {
+function make(over: Partial<WppconnectServerOptions> = {}): WppconnectServerDriver {
   driver = wppconnectDriver({
     mode: 'server',
     baseUrl: server.url,
@@ -36,7 +36,7 @@ function make(over: Partial<WppconnectServerOptions> = {}): Driver {
   return driver;
 }
 
-async function startDriver(over: Partial<WppconnectServerOptions> = {}): Promise<Driver> {
+async function startDriver(over: Partial<WppconnectServerOptions> = {}): Promise<WppconnectServerDriver> {
   const d = make(over);
   await d.start(t.ctx);
   return d;
@@ -104,6 +104,20 @@ describe('wppconnect server mode: session', () => {
     expect(JSON.stringify(t.logs)).not.toContain('not-the-secret-key');
     await t.clock.advance(600_000);
     expect(server.requests.filter((r) => r.path.endsWith('generate-token'))).toHaveLength(1);
+  });
+
+  it('fetches the current QR as a PNG data URL, and logs out then starts again for a new QR', async () => {
+    const d = await startDriver();
+    expect(await d.qrCode()).toBeNull();
+    server.sessionStatus = 'QRCODE';
+    expect(await d.qrCode()).toEqual({ imageDataUrl: `data:image/png;base64,${Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).toString('base64')}` });
+    server.sessionStatus = 'CONNECTED';
+    const calls = startCalls();
+    await d.logout();
+    expect(server.requests.at(-1)?.path).toBe('/api/shop/logout-session');
+    expect(t.stateEvents().at(-1)).toMatchObject({ state: 'disconnected', reason: 'logout-session' });
+    await t.clock.advance(0);
+    await until(() => startCalls() === calls + 1);
   });
 
   it('calls close-session on stop only when asked', async () => {

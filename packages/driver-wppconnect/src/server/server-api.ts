@@ -122,6 +122,11 @@ export class WppServerApi {
       headersTimeout: this.#cfg.timeoutMs,
       bodyTimeout: this.#cfg.timeoutMs,
     });
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (contentType.startsWith('image/')) {
+      // qrcode-session answers the QR as a raw PNG.
+      return { status: response.statusCode, body: { contentType, bytes: Buffer.from(await response.body.arrayBuffer()) } };
+    }
     const text = await response.body.text();
     let parsed: unknown = text;
     if (text) {

@@ -173,6 +173,29 @@ export class WppconnectServerDriver implements Driver {
   }
 
   /**
+   * The QR code the server shows now (`GET qrcode-session`): a PNG data URL, or null when the
+   * session needs none (connected, starting). For hosts that poll instead of using webhooks.
+   */
+  async qrCode(): Promise<{ imageDataUrl: string } | null> {
+    const result = await this.#api.call('GET', `${this.#api.sessionPath}/qrcode-session`, undefined, { idempotent: true });
+    const body = result.body as { contentType?: unknown; bytes?: unknown } | null;
+    if (body && Buffer.isBuffer(body.bytes) && typeof body.contentType === 'string') {
+      return { imageDataUrl: `data:${body.contentType.split(';')[0]};base64,${body.bytes.toString('base64')}` };
+    }
+    return null;
+  }
+
+  /**
+   * Unlink the device (`POST logout-session`): the session ends on the phone too. With
+   * `startSession`, the driver starts it again at once so a new QR can be scanned.
+   */
+  async logout(): Promise<void> {
+    await this.#api.call('POST', `${this.#api.sessionPath}/logout-session`, {}, { idempotent: true });
+    await this.#emitState('disconnected', 'logout-session');
+    if (this.#cfg.startSession && !this.#stopping) this.#reconnector?.schedule(true);
+  }
+
+  /**
    * WPPConnect Server webhooks (`onmessage`, `onack`, `status-find`, `qrcode`, … flattened next to
    * `event` and `session`). The shared secret is checked before anything else: without it, 401 and
    * nothing is read or emitted.

@@ -3,9 +3,9 @@ import type { Agent, AgentStatus, Customer, Message, MessageError, Ticket, Ticke
 import type { Notification } from './notifications/notification-model.js';
 import type { QuickReply } from './templates/template-model.js';
 import type { Trigger } from './triggers/trigger-model.js';
+import type { CsatAnswer, CsatRequest } from './kpis/kpi-facts.js';
 
 type NotificationEvent = (e: { notification: Notification }) => void;
-import type { CsatAnswer, CsatRequest } from './kpis/kpi-facts.js';
 
 /**
  * Every event a Switchboard emits, with its payload. Listen with `sb.on(name, listener)`.

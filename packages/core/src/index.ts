@@ -15,7 +15,6 @@ export { fillPlaceholders, placeholdersOf } from './templates/placeholders.js';
 export { normalizeText } from './text/normalize.js';
 export type * from './templates/template-model.js';
 export type * from './triggers/trigger-model.js';
-export { backoffDelay, type BackoffOptions } from './notifications/backoff.js';
 export { SlidingWindowLimiter } from './notifications/rate-limiter.js';
 export type { SwitchboardEvents, SwitchboardEventName } from './events.js';
 
@@ -63,6 +62,20 @@ export { parseWhatsAppId, phoneFromWhatsAppId, chatIdFromPhone, type WhatsAppId 
 
 export { statusFromAck, ACK_NAMES } from './whatsapp-web/ack.js';
 export { senderFromChatId } from './whatsapp-web/sender.js';
+export { meaningOfSocketState, type SocketStateMeaning } from './whatsapp-web/socket-state.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { Reconnector } from './whatsapp-web/reconnect.js';
+export { resolveChatId, chatIdCacheKey, type ResolveChatIdInput, type ResolvedChatId } from './whatsapp-web/canonical-chat-id.js';
+export {
+  saveSessionSnapshot,
+  loadSessionSnapshot,
+  deleteSessionSnapshot,
+  sessionSnapshotInfo,
+  SNAPSHOT_CHUNK_CHARS,
+  type SessionSnapshotInfo,
+} from './whatsapp-web/session-snapshot.js';
+export { shutDownBrowser, hasExited, SAFE_CHROMIUM_FLAGS, type BrowserProcess, type ShutDownBrowserInput, type ShutDownOutcome } from './whatsapp-web/browser-process.js';
+export { contentFromWebMessage, isWebSystemMessage, parseVCard, WEB_SYSTEM_MESSAGE_TYPES, type WebMessageFields } from './whatsapp-web/message-content.js';
 
 export type { RoutingStrategy, RoutingContext } from './routing/routing-strategy.js';
 export { leastLoaded } from './routing/least-loaded.js';

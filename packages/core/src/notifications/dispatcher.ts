@@ -9,7 +9,7 @@ import { coalesced } from '../coalesced.js';
 import { errorForLog } from '../logger.js';
 import { assertCanSend } from '../messages/message-service.js';
 import type { CompleteNotificationAttemptInput } from '../store/store.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay } from '../backoff.js';
 import type { Notification, SkipReason } from './notification-model.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 
@@ -30,7 +30,8 @@ export interface DispatcherSettings {
   leaseMs: number;
   /** Attempts before a retryable failure becomes `failed`. */
   maxAttempts: number;
-  backoff: BackoffOptions;
+  /** Exponential backoff with ±20 % jitter between attempts. */
+  backoff: { baseMs: number; maxMs: number; random: () => number };
   /**
    * After a timeout on a channel whose provider echoes our reference, wait at least this long
    * before retrying, so the status webhook can show the message went through.
@@ -210,6 +211,12 @@ export class NotificationDispatcher {
     }
   }
 
+  /** After `attempts` failed tries; the provider's `retryAfterMs` is a floor. */
+  #retryDelay(attempts: number, retryAfterMs: number | undefined): number {
+    const { baseMs, maxMs, random } = this.#settings.backoff;
+    return Math.max(backoffDelay(attempts - 1, { initialDelayMs: baseMs, maxDelayMs: maxMs }, random), retryAfterMs ?? 0);
+  }
+
   async #attempt(lane: Lane, n: Notification): Promise<Outcome> {
     const skip = (reason: SkipReason): Outcome => ({ outcome: 'skipped', reason });
     if (!n.phone) return skip('invalid_phone');
@@ -256,13 +263,13 @@ export class NotificationDispatcher {
         // reference there is no way to find out: never resend silently.
         if (!channel.driver.capabilities.echoesReference) return { outcome: 'uncertain', error: failure };
         if (n.attempts < this.#settings.maxAttempts) {
-          const delay = Math.max(this.#settings.reconcileGraceMs, backoffDelay(n.attempts, this.#settings.backoff, error.retryAfterMs));
+          const delay = Math.max(this.#settings.reconcileGraceMs, this.#retryDelay(n.attempts, error.retryAfterMs));
           return { outcome: 'retrying', error: failure, nextAttemptAt: new Date(this.#ctx.clock.now().getTime() + delay) };
         }
         return { outcome: 'uncertain', error: failure };
       }
       if (error.retryable && n.attempts < this.#settings.maxAttempts) {
-        const delay = backoffDelay(n.attempts, this.#settings.backoff, error.retryAfterMs);
+        const delay = this.#retryDelay(n.attempts, error.retryAfterMs);
         return { outcome: 'retrying', error: failure, nextAttemptAt: new Date(this.#ctx.clock.now().getTime() + delay) };
       }
       return { outcome: 'failed', error: failure };

@@ -128,3 +128,17 @@ describe('RuntimeDriver', () => {
     expect((await throwing.handleWebhook(new Request('http://x/', { method: 'POST' }))).status).toBe(500);
   });
 });
+
+describe('RuntimeStore passthrough', () => {
+  it('does not wrap serialization, inspection or symbol-keyed functions', async () => {
+    const { inspect } = await import('node:util');
+    const store = fakeStore({
+      toJSON: () => ({ kind: 'fake' }),
+      [inspect.custom]: () => 'FakeStore',
+    } as unknown as Partial<Store>);
+    const runtime = createRuntimeStore(store, silentLogger);
+    expect(JSON.stringify(runtime)).toBe('{"kind":"fake"}');
+    expect(inspect(runtime)).toBe('FakeStore');
+    expect((runtime as unknown as { then?: unknown }).then).toBeUndefined();
+  });
+});

@@ -13,6 +13,8 @@ export interface RuntimeStore extends Store {
 }
 
 const LIFECYCLE = new Set<PropertyKey>(['init', 'close', 'kind', 'inner']);
+/** Functions that are not store operations (serialization, inspection, promise checks): never wrapped. */
+const PASSTHROUGH = new Set<PropertyKey>(['toJSON', 'toString', 'valueOf', 'constructor', 'then']);
 
 export function createRuntimeStore(store: Store, logger: Logger): RuntimeStore {
   let initPromise: Promise<void> | undefined;
@@ -56,7 +58,7 @@ export function createRuntimeStore(store: Store, logger: Logger): RuntimeStore {
       if (prop === 'close') return close;
       if (prop === 'inner') return store;
       const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function' || LIFECYCLE.has(prop)) return value;
+      if (typeof value !== 'function' || typeof prop === 'symbol' || LIFECYCLE.has(prop) || PASSTHROUGH.has(prop)) return value;
       let fn = wrapped.get(prop);
       if (!fn) {
         fn = wrapMethod(String(prop), value as (...args: unknown[]) => Promise<unknown>);

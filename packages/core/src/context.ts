@@ -13,6 +13,8 @@ export interface Channel {
   driver: RuntimeDriver;
   /** Branch given to tickets opened on this channel. */
   branch: string | null;
+  /** Business-hours calendar gating automatic assignment on this channel (null: always open). */
+  calendarId: string | null;
 }
 
 /** What every core service shares. Internal. */

@@ -121,5 +121,7 @@ export { parseCsatRating } from './kpis/csat-rating.js';
 export { DEFAULT_CSAT_TEXT, type CsatOptions, type CsatService, type CsatSkipReason } from './kpis/csat-service.js';
 export type { BusinessCalendar, OpeningInterval, WeeklyHours, Weekday } from './hours/business-calendar.js';
 export { parseBusinessCalendar, businessCalendarSchema } from './hours/business-calendar.js';
+export { isOpen, nextOpening, openingVariables } from './hours/opening.js';
+export type { HoursService, SaveCalendarRequest } from './hours/hours-service.js';
 export { businessMsBetween, addBusinessMs, openIntervals, compileCalendar, CompiledCalendar, type Instant } from './hours/business-time.js';
 export { canonicalTimeZone, zoneOffsets, ZoneOffsets } from './hours/time-zone.js';

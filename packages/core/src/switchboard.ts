@@ -28,6 +28,7 @@ import { DEFAULT_OPT_OUT_KEYWORDS, optOutKeywordsHook, type OptOutKeywords } fro
 import { normalizePhone } from './phone/phone-number.js';
 import { TemplateService } from './templates/template-service.js';
 import { TriggerService } from './triggers/trigger-service.js';
+import { HoursService } from './hours/hours-service.js';
 import { triggerHook } from './triggers/trigger-hook.js';
 import type { MessageContent } from './domain/message-content.js';
 import { CsatService, type CsatOptions } from './kpis/csat-service.js';
@@ -44,6 +45,8 @@ export interface ChannelOptions {
   driver: Driver;
   /** Branch given to every ticket opened on this channel (e.g. one WAHA session per team). */
   branch?: string | null;
+  /** A stored business-hours calendar (`sb.hours.save`): while it is closed, new tickets stay queued. */
+  calendarId?: string | null;
 }
 
 export type BuiltInStrategy = 'least-loaded' | 'round-robin' | 'sticky';
@@ -85,6 +88,8 @@ export interface SwitchboardOptions {
   routing?: {
     /** Built-in name or your own strategy. Default `least-loaded`. */
     strategy?: BuiltInStrategy | RoutingStrategy;
+    /** Calendar for channels that do not name their own: tickets queue while it is closed. */
+    calendarId?: string;
   };
   tickets?: {
     /** A customer message this soon after a ticket closed reopens it (default 30 min; 0 never). */
@@ -125,6 +130,7 @@ export interface Switchboard extends Pick<EventEmitter<SwitchboardEvents>, 'on' 
   readonly campaigns: CampaignService;
   readonly templates: TemplateService;
   readonly triggers: TriggerService;
+  readonly hours: HoursService;
   readonly webhooks: WebhookHandler;
   readonly audit: { list(query?: Partial<AuditQuery>): Promise<Page<AuditEntry>> };
   /** Response, reply and resolution times, delays, SLA, CSAT and agent time (docs/kpis.md). */
@@ -258,6 +264,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
   readonly campaigns: CampaignService;
   readonly templates: TemplateService;
   readonly triggers: TriggerService;
+  readonly hours: HoursService;
   readonly webhooks: WebhookHandler;
   readonly audit: Switchboard['audit'];
   readonly kpis: KpiService;
@@ -305,7 +312,12 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
         ]);
       }
       const logger = childLogger(this.#logger, { channel: id, driver: config.driver.kind });
-      this.#channels.set(id, { id, driver: new RuntimeDriver(id, config.driver, logger), branch: config.branch ?? null });
+      this.#channels.set(id, {
+        id,
+        driver: new RuntimeDriver(id, config.driver, logger),
+        branch: config.branch ?? null,
+        calendarId: config.calendarId ?? options.routing?.calendarId ?? null,
+      });
     }
 
     const emit: Emit = (name, payload) => {
@@ -334,7 +346,13 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
       defaultCountry: options.defaultCountry,
     };
 
-    this.#router = new Router(ctx, resolveStrategy(options.routing?.strategy));
+    this.hours = new HoursService(ctx);
+    this.#router = new Router(ctx, resolveStrategy(options.routing?.strategy), async (channelId, at) => {
+      const calendarId = ctx.channel(channelId).calendarId;
+      if (!calendarId) return null;
+      const state = await this.hours.state(calendarId, at);
+      return { open: state.open, nextOpening: state.nextOpening };
+    });
     this.agents = new AgentService(ctx, this.#router);
     this.customers = new CustomerService(ctx);
     this.tickets = new TicketService(ctx, this.#router, {
@@ -352,7 +370,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
       reopenWindowMs: nonNegative(options.tickets?.reopenWindowMs, 'tickets.reopenWindowMs', 30 * MINUTE_MS) ?? 0,
       onTemplateStatus: (channelId, event) => this.templates.applyStatus(channelId, event),
     });
-    this.triggers = new TriggerService(ctx, async () => false);
+    this.triggers = new TriggerService(ctx, (id) => this.hours.exists(id));
     const notify = options.notifications ?? {};
     if (notify.defaultChannel !== undefined) ctx.channel(notify.defaultChannel);
     this.#dispatcher = new NotificationDispatcher(ctx, { ...dispatcherSettings(notify, (id) => ctx.channel(id)), assertSendable }, notificationChanged);
@@ -371,9 +389,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
           customers: this.customers,
           templates: this.templates,
           router: this.#router,
-          calendarState: async (calendarId) => {
-            throw new ValidationError(`Calendar "${calendarId}" is not available.`, [{ path: 'calendarId', message: 'unknown' }]);
-          },
+          calendarState: (calendarId, at) => this.hours.state(calendarId, at),
         },
         {
           handoffKeywords: triggerOptions.handoffKeywords ?? DEFAULT_HANDOFF_KEYWORDS,
@@ -435,6 +451,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
       this.#stopMaintenance?.();
       if (this.#startPromise) await this.#startPromise.catch(() => undefined);
       await this.#dispatcher.stop();
+      this.#router.stop();
       await Promise.all([...this.#channels.values()].map((c) => c.driver.stop()));
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
       await this.store.close();

@@ -1,7 +1,9 @@
 import {
   ConflictError,
   newId,
+  type BusinessCalendar,
   type CreateQuickReplyInput,
+  type StoredCalendar,
   type ProviderTemplate,
   type QuickReply,
   type QuickReplyPatch,
@@ -24,6 +26,7 @@ export class MemoryAutomation {
   readonly #templates = new Map<string, ProviderTemplate>();
   readonly #triggers = new Map<string, Trigger>();
   readonly #firings = new Map<string, number>();
+  readonly #calendars = new Map<string, StoredCalendar>();
 
   createQuickReply(input: CreateQuickReplyInput): QuickReply {
     this.#assertShortcutFree(input.ownerAgentId, input.shortcut, null);
@@ -141,6 +144,32 @@ export class MemoryAutomation {
     if (last !== undefined && input.at.getTime() - last < input.cooldownMs) return false;
     this.#firings.set(k, input.at.getTime());
     return true;
+  }
+
+  saveCalendar(input: { id?: string; name: string; calendar: BusinessCalendar; at: Date }): StoredCalendar {
+    const existing = input.id ? this.#calendars.get(input.id) : undefined;
+    const stored: StoredCalendar = {
+      ...clone(input.calendar),
+      id: input.id ?? newId('cal'),
+      name: input.name,
+      createdAt: existing?.createdAt ?? input.at,
+      updatedAt: input.at,
+    };
+    this.#calendars.set(stored.id, stored);
+    return clone(stored);
+  }
+
+  getCalendar(id: string): StoredCalendar | null {
+    const calendar = this.#calendars.get(id);
+    return calendar ? clone(calendar) : null;
+  }
+
+  listCalendars(): StoredCalendar[] {
+    return [...this.#calendars.values()].sort((a, b) => (a.name === b.name ? byId(a, b) : a.name < b.name ? -1 : 1)).map(clone);
+  }
+
+  deleteCalendar(id: string): boolean {
+    return this.#calendars.delete(id);
   }
 
   #findTemplate(channelId: string, name: string, language: string): ProviderTemplate | undefined {

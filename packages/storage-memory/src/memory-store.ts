@@ -70,6 +70,8 @@ import {
   type Trigger,
   type TriggerInput,
   type UpsertProviderTemplateInput,
+  type BusinessCalendar,
+  type StoredCalendar,
 } from '@switchboard/core';
 import { clone, key, page, setProviderId } from './memory-helpers.js';
 import { MemoryAutomation } from './memory-automation.js';
@@ -433,7 +435,7 @@ export class MemoryStore implements Store {
     const cutoff = query.inactiveSince.getTime();
     return [...this.#openTicket.values()]
       .map((id) => this.#tickets.get(id)!)
-      .filter((t) => t.lastActivityAt.getTime() <= cutoff)
+      .filter((t) => t.status !== 'queued' && t.lastActivityAt.getTime() <= cutoff)
       .sort((a, b) => a.lastActivityAt.getTime() - b.lastActivityAt.getTime() || (a.id < b.id ? -1 : 1))
       .slice(0, query.limit)
       .map(clone);
@@ -794,6 +796,22 @@ export class MemoryStore implements Store {
 
   async claimTriggerFiring(input: { triggerId: string; customerId: string; at: Date; cooldownMs: number }): Promise<boolean> {
     return this.#automation.claimTriggerFiring(input);
+  }
+
+  async saveCalendar(input: { id?: string; name: string; calendar: BusinessCalendar; at: Date }): Promise<StoredCalendar> {
+    return this.#automation.saveCalendar(input);
+  }
+
+  async getCalendar(id: string): Promise<StoredCalendar | null> {
+    return this.#automation.getCalendar(id);
+  }
+
+  async listCalendars(): Promise<StoredCalendar[]> {
+    return this.#automation.listCalendars();
+  }
+
+  async deleteCalendar(id: string): Promise<boolean> {
+    return this.#automation.deleteCalendar(id);
   }
 
   async setTicketHandoff(input: { ticketId: string; actor: Actor; at: Date }): Promise<{ ticket: Ticket; changed: boolean } | null> {

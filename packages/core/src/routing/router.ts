@@ -1,3 +1,4 @@
+import type { TimerHandle } from '../clock.js';
 import type { AgentLoad, Ticket } from '../domain/model.js';
 import { SYSTEM_ACTOR } from '../domain/model.js';
 import type { CoreContext } from '../context.js';
@@ -13,9 +14,15 @@ const DRAIN_BATCH = 200;
  * that also requires the ticket to still be queued and unassigned, so concurrent routers (in
  * this process or others) can neither double-assign a ticket nor overfill an agent.
  */
+/** Whether a channel's business hours allow assigning now (null: the channel has no calendar). */
+export type ChannelHours = (channelId: string, at: Date) => Promise<{ open: boolean; nextOpening: Date | null } | null>;
+
 export class Router {
   readonly #ctx: CoreContext;
   readonly #strategy: RoutingStrategy;
+  readonly #hours: ChannelHours;
+  /** One pending "drain when it opens" timer per opening instant. */
+  readonly #openingTimers = new Map<number, TimerHandle>();
   readonly #drain = coalesced(
     () => this.#drainOnce(),
     (error) => {
@@ -24,9 +31,16 @@ export class Router {
     },
   );
 
-  constructor(ctx: CoreContext, strategy: RoutingStrategy) {
+  constructor(ctx: CoreContext, strategy: RoutingStrategy, hours: ChannelHours = async () => null) {
     this.#ctx = ctx;
     this.#strategy = strategy;
+    this.#hours = hours;
+  }
+
+  /** Cancel pending "drain at opening" timers (on stop). */
+  stop(): void {
+    for (const handle of this.#openingTimers.values()) this.#ctx.clock.clearTimeout(handle);
+    this.#openingTimers.clear();
   }
 
   get strategyName(): string {
@@ -44,6 +58,12 @@ export class Router {
   /** `noAgent` tells a drain that nobody in the ticket's branch/skills group can take work now. */
   async #tryRoute(ticket: Ticket): Promise<{ assigned: Ticket | null; noAgent: boolean }> {
     const { store, clock } = this.#ctx;
+    const hours = await this.#hours(ticket.channelId, clock.now());
+    if (hours && !hours.open) {
+      // Closed: the ticket waits in the queue; drain the moment the calendar opens.
+      if (hours.nextOpening) this.#drainAt(hours.nextOpening);
+      return { assigned: null, noAgent: true };
+    }
     for (let round = 0; round < MAX_ROUTING_ROUNDS; round++) {
       const candidates = await store.listAgents({
         status: 'online',
@@ -89,12 +109,12 @@ export class Router {
     for (;;) {
       const queued = await this.#ctx.store.listQueuedTickets({ limit: DRAIN_BATCH });
       if (queued.length === 0) return;
-      // Tickets with the same branch+skills compete for the same agents: once one finds no
-      // candidate, the rest of that group cannot be placed in this pass either.
+      // Tickets with the same channel+branch+skills compete for the same agents (and hours): once
+      // one finds no candidate, the rest of that group cannot be placed in this pass either.
       const exhausted = new Set<string>();
       let assigned = 0;
       for (const ticket of queued) {
-        const group = `${ticket.branch ?? ''}|${[...ticket.skills].sort().join(',')}`;
+        const group = `${ticket.channelId}|${ticket.branch ?? ''}|${[...ticket.skills].sort().join(',')}`;
         if (exhausted.has(group)) continue;
         const outcome = await this.#tryRoute(ticket);
         if (outcome.assigned) assigned++;
@@ -102,6 +122,16 @@ export class Router {
       }
       if (assigned === 0 || queued.length < DRAIN_BATCH) return;
     }
+  }
+
+  #drainAt(opening: Date): void {
+    const at = opening.getTime();
+    if (this.#openingTimers.has(at)) return;
+    const handle = this.#ctx.clock.setTimeout(() => {
+      this.#openingTimers.delete(at);
+      return this.drain();
+    }, at - this.#ctx.clock.now().getTime());
+    this.#openingTimers.set(at, handle);
   }
 
   async #rank(ticket: Ticket, candidates: readonly AgentLoad[]): Promise<readonly AgentLoad[]> {

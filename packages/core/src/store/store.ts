@@ -45,6 +45,7 @@ import type {
 } from '../notifications/notification-model.js';
 import type { ProviderTemplate, QuickReply } from '../templates/template-model.js';
 import type { Trigger } from '../triggers/trigger-model.js';
+import type { BusinessCalendar } from '../hours/business-calendar.js';
 import type {
   CreateCsatRequestInput,
   CreateCsatRequestResult,
@@ -133,7 +134,10 @@ export interface Store {
   listTickets(query: TicketQuery): Promise<Page<Ticket>>;
   /** `queued` tickets, the longest-waiting first (by `queuedAt`, then id). */
   listQueuedTickets(query: { limit: number; channelId?: string }): Promise<Ticket[]>;
-  /** Non-closed tickets whose `lastActivityAt` is at or before `inactiveSince`, oldest activity first. */
+  /**
+   * `open` and `pending` tickets whose `lastActivityAt` is at or before `inactiveSince`, oldest
+   * activity first. Queued tickets are never listed: their customer is waiting on the business.
+   */
   listInactiveTickets(query: { inactiveSince: Date; limit: number }): Promise<Ticket[]>;
   /**
    * Assign (or transfer) a ticket to an agent, atomically checking that the ticket is not
@@ -314,6 +318,16 @@ export interface Store {
    * Null when the ticket is missing or closed.
    */
   setTicketHandoff(input: { ticketId: string; actor: Actor; at: Date }): Promise<{ ticket: Ticket; changed: boolean } | null>;
+
+  // ---------------------------------------------------------------- business-hours calendars
+
+  /** Insert a calendar, or replace the one with `id` (a given id that does not exist yet is created). */
+  saveCalendar(input: { id?: string; name: string; calendar: BusinessCalendar; at: Date }): Promise<StoredCalendar>;
+  getCalendar(id: string): Promise<StoredCalendar | null>;
+  /** Every calendar, by name then id. */
+  listCalendars(): Promise<StoredCalendar[]>;
+  /** True when it existed. */
+  deleteCalendar(id: string): Promise<boolean>;
 
   // ---------------------------------------------------------------- audit
 
@@ -670,3 +684,11 @@ export interface SetProviderTemplateStatusInput {
 
 /** A rule's own fields. */
 export type TriggerInput = Omit<Trigger, 'id' | 'createdAt' | 'updatedAt'>;
+
+/** A business-hours calendar as stored: the calendar (zone, weekly openings, holidays) plus identity. */
+export interface StoredCalendar extends BusinessCalendar {
+  id: string;
+  name: string;
+  createdAt: Date;
+  updatedAt: Date;
+}

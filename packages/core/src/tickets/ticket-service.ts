@@ -190,8 +190,9 @@ export class TicketService {
   }
 
   /**
-   * Close every non-closed ticket idle for `autoCloseAfterMs` (the sweeper calls this; hosts
-   * may too). A ticket that received a message meanwhile is left alone. Returns how many closed.
+   * Close every open or pending ticket idle for `autoCloseAfterMs` (the sweeper calls this; hosts
+   * may too). Queued tickets are never auto-closed — their customer is waiting on the business. A
+   * ticket that received a message meanwhile is left alone. Returns how many closed.
    */
   async closeInactive(): Promise<number> {
     if (this.#settings.autoCloseAfterMs === null) return 0;
@@ -204,7 +205,7 @@ export class TicketService {
         const result = await this.#ctx.store.changeTicketStatus({
           ticketId: ticket.id,
           to: 'closed',
-          expect: { statuses: [...NON_CLOSED_STATUSES], inactiveSince },
+          expect: { statuses: ['open', 'pending'], inactiveSince },
           actor: SYSTEM_ACTOR,
           reason: 'inactivity',
           at: this.#ctx.clock.now(),

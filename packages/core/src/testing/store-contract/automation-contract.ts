@@ -93,6 +93,24 @@ export function automationContract(h: ContractHarness): void {
       expect(await h.store.claimTriggerFiring({ triggerId: 't1', customerId: 'c1', at: at(1), cooldownMs: 60_000 })).toBe(true);
     });
 
+    it('stores business-hours calendars and replaces them by id', async () => {
+      const calendar = { timeZone: 'Africa/Cairo', weekly: { 0: [{ start: '09:00', end: '17:00' }], 4: [{ start: '09:00', end: '13:00' }, { start: '14:00', end: '17:00' }] }, holidays: ['2026-04-25'] };
+      const saved = await h.store.saveCalendar({ name: 'Cairo desk', calendar, at: T0 });
+      expect(saved).toMatchObject({ name: 'Cairo desk', ...calendar });
+      expect(saved.id).toMatch(/^cal_/);
+      const replaced = await h.store.saveCalendar({ id: saved.id, name: 'Cairo desk', calendar: { ...calendar, holidays: [] }, at: at(1) });
+      expect(replaced).toMatchObject({ id: saved.id, holidays: [] });
+      expect(replaced.createdAt).toEqual(T0);
+      expect(replaced.updatedAt).toEqual(at(1));
+      const named = await h.store.saveCalendar({ id: 'alex-desk', name: 'Alex desk', calendar, at: T0 });
+      expect(named.id).toBe('alex-desk');
+      expect((await h.store.listCalendars()).map((c) => c.name)).toEqual(['Alex desk', 'Cairo desk']);
+      expect(await h.store.getCalendar(saved.id)).toEqual(replaced);
+      expect(await h.store.deleteCalendar(saved.id)).toBe(true);
+      expect(await h.store.getCalendar(saved.id)).toBeNull();
+      expect(await h.store.deleteCalendar(saved.id)).toBe(false);
+    });
+
     it('records a handoff once, logs it, and clears it when the ticket closes', async () => {
       await addAgent(h.store, { id: 'a1' });
       const { ticket, customer } = accepted(await h.store.ingestInbound(inbound()));

@@ -164,6 +164,66 @@ export function automationPipelineContract(options: StoreContractOptions): void 
       await expect(d.sb.templates.build({ channel: 'main', name: 'nope', language: 'ar' })).rejects.toBeInstanceOf(NotFoundError);
     });
 
+    it('answers once after hours naming the next opening, then queues the ticket until the calendar opens', async () => {
+      const sb2 = await desk({ routing: { calendarId: 'cairo-desk' } });
+      const desk_ = await sb2.sb.hours.save({
+        id: 'cairo-desk',
+        name: 'Cairo desk',
+        timeZone: 'Africa/Cairo',
+        weekly: { 0: [{ start: '09:00', end: '17:00' }], 1: [{ start: '09:00', end: '17:00' }], 2: [{ start: '09:00', end: '17:00' }], 3: [{ start: '09:00', end: '17:00' }], 4: [{ start: '09:00', end: '17:00' }] },
+      });
+      await sb2.sb.triggers.create({
+        name: 'after hours',
+        when: 'closed',
+        calendarId: desk_.id,
+        match: { kind: 'any' },
+        action: { type: 'reply', text: 'We are closed now. We open {{hours.nextOpening}} (Cairo time). | نفتح {{hours.nextOpeningAr}}' },
+        cooldownMs: 12 * HOUR_MS,
+        stopProcessing: true,
+      });
+      await sb2.sb.agents.create({ id: 'a1', name: 'Mona', capacity: 5, status: 'online' });
+      await sb2.clock.set('2026-01-08T21:30:00Z'); // Thursday 23:30 in Cairo
+      await sb2.sim.receive({ from: phone(1), text: 'my order did not arrive' });
+      await sb2.clock.advance(10 * 60_000);
+      await sb2.sim.receive({ from: phone(1), text: 'hello?' });
+      expect(received(sb2, 1)).toEqual(['We are closed now. We open Sunday 09:00 (Cairo time). | نفتح الأحد ٠٩:٠٠']);
+      const [ticket] = (await sb2.sb.tickets.list()).items;
+      expect(ticket).toMatchObject({ status: 'queued', assigneeId: null });
+
+      await sb2.clock.set('2026-01-11T06:59:00Z');
+      expect((await sb2.sb.tickets.get(ticket!.id)).status).toBe('queued');
+      await sb2.clock.set('2026-01-11T07:00:00Z'); // Sunday 09:00 in Cairo
+      expect(await sb2.sb.tickets.get(ticket!.id)).toMatchObject({ status: 'open', assigneeId: 'a1' });
+      expect(await sb2.sb.hours.isOpen(desk_.id)).toBe(true);
+    });
+
+    it('rejects bad calendars when they are saved, and calendars in use cannot be deleted', async () => {
+      const d = await desk();
+      const attempt = async (input: Parameters<typeof d.sb.hours.save>[0]): Promise<ValidationError> => {
+        const outcome = await d.sb.hours.save(input).catch((e: unknown) => e);
+        if (!(outcome instanceof ValidationError)) throw new Error('store contract: expected a ValidationError');
+        return outcome;
+      };
+      const zone = await attempt({ name: 'x', timeZone: 'Mars/Olympus', weekly: {} });
+      expect(zone.issues.map((i) => i.path)).toEqual(['timeZone']);
+      const overlap = await attempt({ name: 'x', timeZone: 'Africa/Cairo', weekly: { 1: [{ start: '09:00', end: '13:00' }, { start: '12:00', end: '17:00' }] } });
+      expect(overlap.message).toMatch(/overlaps/);
+      const inverted = await attempt({ name: 'x', timeZone: 'Africa/Cairo', weekly: { 1: [{ start: '17:00', end: '09:00' }] } });
+      expect(inverted.message).toMatch(/start must be before end/);
+      const holiday = await attempt({ name: 'x', timeZone: 'Africa/Cairo', weekly: {}, holidays: ['25/04/2026'] });
+      expect(holiday.message).toMatch(/holidays are real dates/);
+      const badTime = await attempt({ name: 'x', timeZone: 'Africa/Cairo', weekly: { 1: [{ start: '9am', end: '17:00' }] } });
+      expect(badTime.message).toMatch(/start is a time like 09:00/);
+      expect(await d.sb.hours.list()).toEqual([]);
+
+      const ok = await d.sb.hours.save({ name: 'desk', timeZone: 'Africa/Cairo', weekly: { 1: [{ start: '09:00', end: '17:00' }] } });
+      await d.sb.triggers.create({ name: 'closed', when: 'closed', calendarId: ok.id, match: { kind: 'any' }, action: { type: 'handoff' } });
+      await expect(d.sb.hours.delete(ok.id)).rejects.toMatchObject({ code: 'calendar_in_use' });
+      await expect(d.sb.triggers.create({ name: 'x', when: 'open', calendarId: 'cal_missing', match: { kind: 'any' }, action: { type: 'handoff' } })).rejects.toMatchObject({
+        code: 'calendar_not_found',
+      });
+    });
+
     it('rejects bad rules when they are saved', async () => {
       const d = await desk();
       const bad = [

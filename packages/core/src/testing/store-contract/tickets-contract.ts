@@ -158,13 +158,18 @@ export function ticketsContract(h: ContractHarness): void {
       expect((await h.store.changeTicketStatus({ ticketId: ticket.id, to: 'closed', expect: { inactiveSince: at(30) }, actor: system, reason: 'inactivity', at: at(31) })).ok).toBe(true);
     });
 
-    it('lists queued tickets longest-waiting first and inactive tickets oldest activity first', async () => {
+    it('lists queued tickets longest-waiting first and inactive open/pending tickets oldest activity first', async () => {
       const late = await queuedTicket(h.store, { at: at(10) });
       const early = await queuedTicket(h.store, { at: at(1) });
       const middle = await queuedTicket(h.store, { at: at(5) });
       await queuedTicket(h.store, { at: at(7), channelId: 'other' });
       expect((await h.store.listQueuedTickets({ limit: 10, channelId: 'main' })).map((t) => t.id)).toEqual([early.id, middle.id, late.id]);
       expect(await h.store.listQueuedTickets({ limit: 2 })).toHaveLength(2);
+      // Queued tickets are waiting on the business: never "inactive".
+      expect(await h.store.listInactiveTickets({ inactiveSince: at(6), limit: 10 })).toEqual([]);
+      await addAgent(h.store, { id: 'a1' });
+      for (const t of [early, middle, late]) await assign(h.store, t.id, 'a1', t.openedAt);
+      await h.store.changeTicketStatus({ ticketId: middle.id, to: 'pending', actor: system, reason: null, at: at(5) });
       expect((await h.store.listInactiveTickets({ inactiveSince: at(6), limit: 10 })).map((t) => t.id)).toEqual([early.id, middle.id]);
       await h.store.changeTicketStatus({ ticketId: early.id, to: 'closed', actor: system, reason: null, at: at(11) });
       expect((await h.store.listInactiveTickets({ inactiveSince: at(6), limit: 10 })).map((t) => t.id)).toEqual([middle.id]);

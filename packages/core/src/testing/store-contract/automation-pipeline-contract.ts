@@ -33,6 +33,29 @@ export function automationPipelineContract(options: StoreContractOptions): void 
       expect(replies.map((m) => m.author.type)).toEqual(['bot']);
     });
 
+    it('acts by assigning to an agent or a branch, closing, and respects channel and branch scope', async () => {
+      const d = await desk({ branch: 'giza' });
+      await d.sb.agents.create({ id: 'a1', name: 'Mona', capacity: 5, status: 'online', branch: 'giza' });
+      await d.sb.agents.create({ id: 'a2', name: 'Omar', capacity: 5, status: 'online', branch: 'alex' });
+      await d.sb.agents.create({ id: 'vip', name: 'Sara', capacity: 5, status: 'online', branch: 'giza' });
+      await d.sb.triggers.create({ name: 'elsewhere', priority: 100, channelId: 'main', branch: 'cairo', match: { kind: 'any' }, action: { type: 'reply', text: 'wrong branch' } });
+      await d.sb.triggers.create({ name: 'vip', priority: 30, match: { kind: 'contains', value: 'vip' }, action: { type: 'assign_agent', agentId: 'vip' } });
+      await d.sb.triggers.create({ name: 'alex', priority: 20, match: { kind: 'contains', value: 'الإسكندرية' }, action: { type: 'assign_branch', branch: 'alex' } });
+      await d.sb.triggers.create({ name: 'thanks', priority: 10, match: { kind: 'exact', value: 'thanks, bye' }, action: { type: 'close', text: 'Glad to help!' } });
+      await d.sim.receive({ from: phone(1), text: 'I am a VIP customer' });
+      await d.sim.receive({ from: phone(2), text: 'أنا في الاسكندرية' });
+      await d.sim.receive({ from: phone(3), text: 'hello' });
+      await d.sim.receive({ from: phone(3), text: 'Thanks, bye' });
+      const ticketOf = async (i: number) => (await d.sb.customers.tickets((await d.sb.customers.findByPhone(phone(i)))!.id)).items[0]!;
+      expect(await ticketOf(1)).toMatchObject({ assigneeId: 'vip' });
+      expect(await ticketOf(2)).toMatchObject({ branch: 'alex', assigneeId: 'a2' });
+      expect(await ticketOf(3)).toMatchObject({ status: 'closed' });
+      expect(received(d, 3)).toEqual(['Glad to help!']);
+      for (const i of [1, 2, 3]) expect(received(d, i)).not.toContain('wrong branch');
+      const closed = (await d.sb.tickets.events((await ticketOf(3)).id)).at(-1);
+      expect(closed).toMatchObject({ type: 'closed', actor: { type: 'bot' }, reason: 'trigger: thanks' });
+    });
+
     it('fires a rule at most once per customer per cooldown', async () => {
       const d = await desk();
       await d.sb.triggers.create({ name: 'hello', match: { kind: 'exact', value: 'hi' }, action: { type: 'reply', text: 'Hello!' }, cooldownMs: HOUR_MS });

@@ -185,3 +185,12 @@ export class StoreError extends SwitchboardError {
 export function isSwitchboardError(error: unknown): error is SwitchboardError {
   return error instanceof SwitchboardError;
 }
+
+/** The `{ code, message, providerCode }` recorded on a message or notification for a failure. */
+export function messageErrorOf(error: unknown): { code: string; message: string; providerCode?: string } {
+  if (error instanceof DriverError) {
+    return { code: error.code, message: error.message, ...(error.providerCode ? { providerCode: error.providerCode } : {}) };
+  }
+  if (error instanceof SwitchboardError) return { code: error.code, message: error.message };
+  return { code: 'internal_error', message: error instanceof Error ? error.message : String(error) };
+}

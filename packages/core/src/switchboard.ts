@@ -401,7 +401,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
     this.webhooks = new WebhookHandler(ctx);
     // kpis and csat
     this.kpis = new KpiService(ctx, resolveKpiOptions(options.kpis));
-    this.#csat = new CsatService(ctx, options.csat);
+    this.#csat = new CsatService(ctx, this.messages, options.csat);
     this.#inbound.use(this.#csat.hook);
     this.#maintenanceIntervalMs = nonNegative(options.maintenanceIntervalMs, 'maintenanceIntervalMs', MINUTE_MS) || MINUTE_MS;
 

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { CoreContext } from '../context.js';
 import { parseInput, parseOutboundContent } from '../domain/content-schema.js';
-import type { Message, MessageError, Ticket, TicketEvent } from '../domain/model.js';
-import { DriverError, NotFoundError } from '../errors.js';
+import type { Message, Ticket, TicketEvent } from '../domain/model.js';
 import type { InboundCandidate, InboundHook } from '../inbound/inbound-hook.js';
 import { errorForLog } from '../logger.js';
-import { assertCanSend } from '../messages/message-service.js';
+import { assertCanSend, type MessageService } from '../messages/message-service.js';
 import { parseCsatRating } from './csat-rating.js';
 
 const HOUR_MS = 3_600_000;
@@ -41,13 +40,15 @@ export type CsatSkipReason = 'disabled' | 'no_agent' | 'window_closed' | 'cannot
  */
 export class CsatService {
   readonly #ctx: CoreContext;
+  readonly #messages: MessageService;
   readonly #options: z.output<typeof optionsSchema>;
   /** Runs before the normal ingest: claims ratings that answer an open request. */
   readonly hook: InboundHook;
 
   /** @throws ValidationError for bad options. */
-  constructor(ctx: CoreContext, options: CsatOptions = {}) {
+  constructor(ctx: CoreContext, messages: MessageService, options: CsatOptions = {}) {
     this.#ctx = ctx;
+    this.#messages = messages;
     this.#options = parseInput(optionsSchema, options, 'csat options');
     this.hook = { name: 'csat', claim: (candidate) => this.#claim(candidate) };
   }
@@ -90,20 +91,7 @@ export class CsatService {
     if (!created.created) return { skipped: 'already_requested' };
     this.#ctx.emit('csat.requested', { request: created.request, message: created.message });
 
-    const customer = await this.#ctx.store.getCustomer(ticket.customerId);
-    const to = { phone: customer?.phone ?? null, address: route?.address ?? null };
-    let stored: Message | null;
-    try {
-      const result = await channel.driver.send({ reference: created.message.id, to, content });
-      stored = await this.#ctx.store.recordSendResult({ messageId: created.message.id, status: 'sent', providerMessageId: result.providerMessageId, at: this.#ctx.clock.now() });
-    } catch (error) {
-      if (!(error instanceof DriverError)) throw error;
-      const failure: MessageError = { code: error.code, message: error.message, ...(error.providerCode ? { providerCode: error.providerCode } : {}) };
-      stored = await this.#ctx.store.recordSendResult({ messageId: created.message.id, status: 'failed', error: failure, at: this.#ctx.clock.now() });
-    }
-    if (!stored) throw new NotFoundError('message', created.message.id);
-    if (stored.status === 'failed') this.#ctx.emit('message.failed', { message: stored, error: stored.error ?? { code: 'unknown', message: 'failed' } });
-    else this.#ctx.emit('message.sent', { message: stored });
+    const stored = await this.#messages.deliver(created.message);
     return { sent: stored };
   }
 

@@ -8,6 +8,7 @@ import type { Notification } from '../notifications/notification-model.js';
 import { SYSTEM_ACTOR } from '../domain/model.js';
 import {
   DriverError,
+  messageErrorOf,
   NotFoundError,
   TicketClosedError,
   UnsupportedContentError,
@@ -185,6 +186,19 @@ export class MessageService {
     return result.outcome !== 'not_found';
   }
 
+  /**
+   * Send a message already stored `pending` (by a feature that stores its own outbound messages,
+   * e.g. CSAT requests) and record the outcome like `send` does. @throws NotFoundError
+   */
+  async deliver(message: Message): Promise<Message> {
+    const channel = this.#ctx.channel(message.channelId);
+    const [customer, route] = await Promise.all([
+      this.#ctx.store.getCustomer(message.customerId),
+      this.#ctx.store.getCustomerChannel(message.customerId, message.channelId),
+    ]);
+    return this.#deliver(channel, message, { phone: customer?.phone ?? null, address: route?.address ?? null });
+  }
+
   async #deliver(channel: Channel, message: Message, to: { phone: string | null; address: string | null }): Promise<Message> {
     try {
       const sent = await channel.driver.send({
@@ -204,11 +218,7 @@ export class MessageService {
       return stored;
     } catch (error) {
       if (!(error instanceof DriverError)) throw error;
-      const failure: MessageError = {
-        code: error.code,
-        message: error.message,
-        ...(error.providerCode ? { providerCode: error.providerCode } : {}),
-      };
+      const failure: MessageError = messageErrorOf(error);
       const stored = await this.#ctx.store.recordSendResult({ messageId: message.id, status: 'failed', error: failure, at: this.#ctx.clock.now() });
       if (!stored) throw new NotFoundError('message', message.id);
       this.#emitStatus(stored, message.status);

@@ -2,8 +2,7 @@ import PQueue from 'p-queue';
 import { every } from '../clock.js';
 import type { Channel, CoreContext } from '../context.js';
 import { isWindowExempt, type MessageContent } from '../domain/message-content.js';
-import type { MessageError } from '../domain/model.js';
-import { DriverError, SwitchboardError } from '../errors.js';
+import { DriverError, messageErrorOf, SwitchboardError } from '../errors.js';
 import { newId } from '../ids.js';
 import { coalesced } from '../coalesced.js';
 import { errorForLog } from '../logger.js';
@@ -228,7 +227,7 @@ export class NotificationDispatcher {
     try {
       channel = this.#ctx.channel(n.channelId);
     } catch (error) {
-      return { outcome: 'failed', error: toMessageError(error) };
+      return { outcome: 'failed', error: messageErrorOf(error) };
     }
     const route = customer ? await this.#ctx.store.getCustomerChannel(customer.id, n.channelId) : null;
     let content: MessageContent = n.content;
@@ -246,7 +245,7 @@ export class NotificationDispatcher {
       await this.#settings.assertSendable(channel.id, content);
     } catch (error) {
       if (!(error instanceof SwitchboardError)) throw error;
-      return { outcome: 'failed', error: toMessageError(error) };
+      return { outcome: 'failed', error: messageErrorOf(error) };
     }
 
     await lane.limiter.acquire();
@@ -256,7 +255,7 @@ export class NotificationDispatcher {
       const result = await channel.driver.send({ reference: n.id, to: { phone: n.phone, address: route?.address ?? null }, content });
       return { outcome: 'sent', providerMessageId: result.providerMessageId };
     } catch (error) {
-      const failure = toMessageError(error);
+      const failure = messageErrorOf(error);
       if (!(error instanceof DriverError)) return { outcome: 'failed', error: failure };
       if (error.code === 'timeout') {
         // The request left; the provider may have accepted it. Without an echo of our
@@ -275,12 +274,4 @@ export class NotificationDispatcher {
       return { outcome: 'failed', error: failure };
     }
   }
-}
-
-function toMessageError(error: unknown): MessageError {
-  if (error instanceof DriverError) {
-    return { code: error.code, message: error.message, ...(error.providerCode ? { providerCode: error.providerCode } : {}) };
-  }
-  if (error instanceof SwitchboardError) return { code: error.code, message: error.message };
-  return { code: 'internal_error', message: error instanceof Error ? error.message : String(error) };
 }

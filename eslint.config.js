@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/test/**', '**/*.test.ts', 'examples/**', 'bench/**'],
+    files: ['**/test/**', '**/*.test.ts', 'examples/**', 'bench/**', 'reliability/**'],
     rules: { 'no-console': 'off' },
   },
 );

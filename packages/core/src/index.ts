@@ -62,6 +62,7 @@ export { parseWhatsAppId, phoneFromWhatsAppId, chatIdFromPhone, type WhatsAppId 
 
 export { statusFromAck, ACK_NAMES } from './whatsapp-web/ack.js';
 export { senderFromChatId } from './whatsapp-web/sender.js';
+export { dateFromUnix } from './whatsapp-web/timestamp.js';
 export { meaningOfSocketState, type SocketStateMeaning } from './whatsapp-web/socket-state.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { Reconnector } from './whatsapp-web/reconnect.js';

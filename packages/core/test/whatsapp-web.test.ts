@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidPhoneError, senderFromChatId, statusFromAck } from '../src/index.js';
+import { dateFromUnix, InvalidPhoneError, senderFromChatId, statusFromAck } from '../src/index.js';
 
 describe('statusFromAck (WAHA, WPPConnect, whatsapp-web.js)', () => {
   it.each([
@@ -28,5 +28,16 @@ describe('senderFromChatId', () => {
     expect(senderFromChatId('120363025246125486@g.us')).toBeNull();
     expect(senderFromChatId('status@broadcast')).toBeNull();
     expect(() => senderFromChatId('garbage')).toThrow(InvalidPhoneError);
+  });
+});
+
+describe('dateFromUnix', () => {
+  const now = new Date('2026-01-05T09:00:00Z');
+  it('reads seconds, or milliseconds when too large for seconds', () => {
+    expect(dateFromUnix(1767600000, now).toISOString()).toBe('2026-01-05T08:00:00.000Z');
+    expect(dateFromUnix(1767600000123, now).toISOString()).toBe('2026-01-05T08:00:00.123Z');
+  });
+  it('falls back for anything that is not a usable time', () => {
+    for (const bad of [undefined, null, '1767600000', 0, -5, Number.NaN, Number.POSITIVE_INFINITY, 8640000000000.001 * 1000, 1e300]) expect(dateFromUnix(bad, now)).toBe(now);
   });
 });

@@ -1,6 +1,6 @@
 import type { DeliveryStatus, DriverEvent, Logger, MessageStatusEvent, TemplateStatusEvent } from '@switchboard/core';
 import { classify, describe, graphCode } from './graph-errors.js';
-import type { MessagesValue, StatusUpdate, TemplateStatusValue, WebhookChange, WebhookEntry } from './graph-types.js';
+import type { InboundMessage, MessagesValue, StatusUpdate, TemplateStatusValue, WebhookChange, WebhookContact, WebhookEntry } from './graph-types.js';
 import { dateFromUnix, parseInbound } from './inbound-message.js';
 
 const DELIVERY: ReadonlySet<string> = new Set(['sent', 'delivered', 'read', 'failed']);
@@ -52,19 +52,30 @@ export function parseTemplateStatus(value: TemplateStatusValue, entry: WebhookEn
 /** Every event in one `messages` change value: inbound messages first, then statuses. Value-level errors are logged. */
 export function messagesChangeEvents(value: MessagesValue, now: Date, secrets: readonly string[], logger: Logger): DriverEvent[] {
   const events: DriverEvent[] = [];
-  const contacts = Array.isArray(value.contacts) ? value.contacts : [];
-  for (const message of Array.isArray(value.messages) ? value.messages : []) {
-    const outcome = parseInbound(message ?? {}, contacts, now);
+  const contacts = objects<WebhookContact>(value.contacts);
+  for (const message of objects<InboundMessage>(value.messages)) {
+    // One malformed item must not fail the whole webhook (Meta would redeliver it for days).
+    let outcome: ReturnType<typeof parseInbound>;
+    try {
+      outcome = parseInbound(message, contacts, now);
+    } catch (error) {
+      logger.warn({ driver: 'cloudapi', providerMessageId: typeof message.id === 'string' ? message.id : undefined, err: (error as Error).message }, 'malformed inbound message skipped');
+      continue;
+    }
     if ('skip' in outcome) {
-      logger.warn({ driver: 'cloudapi', providerMessageId: message?.id, type: message?.type, reason: outcome.skip }, 'inbound message skipped');
+      logger.warn({ driver: 'cloudapi', providerMessageId: message.id, type: message.type, reason: outcome.skip }, 'inbound message skipped');
       continue;
     }
     for (const note of outcome.notes) logger.warn({ driver: 'cloudapi', providerMessageId: outcome.event.providerMessageId, note }, 'inbound message note');
     events.push(outcome.event);
   }
-  for (const status of Array.isArray(value.statuses) ? value.statuses : []) {
-    const event = parseStatus(status ?? {}, now, secrets, logger);
-    if (event) events.push(event);
+  for (const status of objects<Parameters<typeof parseStatus>[0]>(value.statuses)) {
+    try {
+      const event = parseStatus(status, now, secrets, logger);
+      if (event) events.push(event);
+    } catch (error) {
+      logger.warn({ driver: 'cloudapi', err: (error as Error).message }, 'malformed status skipped');
+    }
   }
   for (const error of Array.isArray(value.errors) ? value.errors : []) {
     logger.warn({ driver: 'cloudapi', providerCode: graphCode(error), message: describe(error, secrets) }, 'Cloud API reported an error in a webhook');
@@ -77,4 +88,9 @@ export function changeRoute(change: WebhookChange): { field: string; phoneNumber
   const field = typeof change.field === 'string' ? change.field : 'unknown';
   const phoneNumberId = change.value?.metadata?.phone_number_id;
   return { field, ...(typeof phoneNumberId === 'string' ? { phoneNumberId } : {}) };
+}
+
+/** The object entries of what should be an array (webhook payloads are untrusted). */
+function objects<T>(value: unknown): T[] {
+  return Array.isArray(value) ? (value.filter((item) => item !== null && typeof item === 'object' && !Array.isArray(item)) as T[]) : [];
 }

@@ -1,4 +1,4 @@
-import { ACK_NAMES, senderFromChatId, statusFromAck, type DriverContext, type DriverEvent, type InboundSender } from '@switchboard/core';
+import { ACK_NAMES, senderFromChatId, statusFromAck, type DriverContext, type DriverEvent, type InboundSender, dateFromUnix } from '@switchboard/core';
 import { z } from 'zod';
 import { chatFromMessageId, classifyChatId } from './chat-ids.js';
 import { contentFromMessage, pushNameOf, type WaMessagePayload } from './inbound-content.js';
@@ -88,12 +88,8 @@ async function senderFor(chatId: string | null | undefined, name: string | undef
 }
 
 function timeOf(seconds: number | undefined, envelope: WahaEnvelope, ec: EventContext): Date {
-  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) {
-    // Documented as Unix seconds; a value this large can only be milliseconds.
-    return new Date(Math.round(seconds > 1e11 ? seconds : seconds * 1000));
-  }
-  if (typeof envelope.timestamp === 'number' && envelope.timestamp > 0) return new Date(envelope.timestamp);
-  return ec.ctx.clock.now();
+  // Documented as Unix seconds (a value too large for seconds is milliseconds); the envelope's is ms.
+  return dateFromUnix(seconds, dateFromUnix(envelope.timestamp, ec.ctx.clock.now()));
 }
 
 function isFromMe(p: { fromMe?: boolean | undefined; id: string }): boolean {

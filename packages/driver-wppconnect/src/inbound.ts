@@ -10,6 +10,7 @@ import {
   type InboundSender,
   type MessageReceivedEvent,
   type MessageStatusEvent,
+  dateFromUnix,
 } from '@switchboard/core';
 
 /**
@@ -65,14 +66,13 @@ export function receivedFromMessage(raw: unknown, settings: InboundSettings, now
     }
   }
   if (!who) return 'not_a_customer';
-  const seconds = typeof raw.t === 'number' ? raw.t : typeof raw.timestamp === 'number' ? raw.timestamp : undefined;
   const quoted = text(raw.quotedMsgId);
   return {
     type: 'message.received',
     providerMessageId: id,
     from: who,
     content: contentFromWebMessage(raw, { providerRef: id }),
-    timestamp: seconds !== undefined && seconds > 0 ? new Date(seconds * 1000) : now,
+    timestamp: dateFromUnix(raw.t ?? raw.timestamp, now),
     ...(quoted ? { replyToProviderMessageId: quoted } : {}),
   };
 }
@@ -94,7 +94,7 @@ export function statusFromAckEvent(raw: unknown, now: Date): MessageStatusEvent 
     type: 'message.status',
     providerMessageId: id,
     status,
-    timestamp: typeof raw.t === 'number' && raw.t > 0 ? new Date(raw.t * 1000) : now,
+    timestamp: dateFromUnix(raw.t, now),
     ...(status === 'failed'
       ? { error: { code: 'undeliverable', message: `WhatsApp reported ack ${raw.ack} (${ACK_NAMES[raw.ack] ?? 'unknown'}).`, providerCode: String(raw.ack) } }
       : {}),

@@ -8,6 +8,7 @@ import {
   type InboundSender,
   type MessageReceivedEvent,
   type MessageStatusEvent,
+  dateFromUnix,
 } from '@switchboard/core';
 import type { WwebjsMessage } from './wwebjs-types.js';
 
@@ -57,7 +58,7 @@ export function receivedFromWwebjs(message: WwebjsMessage, settings: { groups: b
     providerMessageId: id,
     from: who,
     content: contentFromWebMessage(raw, { providerRef: id, raw: message.rawData }),
-    timestamp: Number.isFinite(message.timestamp) && message.timestamp > 0 ? new Date(message.timestamp * 1000) : now,
+    timestamp: dateFromUnix(message.timestamp, now),
     ...(quoted ? { replyToProviderMessageId: quoted } : {}),
   };
 }

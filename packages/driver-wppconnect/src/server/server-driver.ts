@@ -17,6 +17,7 @@ import {
   type OutboundMessage,
   type Recipient,
   type SendResult,
+  ValidationError,
 } from '@switchboard/core';
 import type { Dispatcher } from 'undici';
 import { meaningOfStatusFind, qrStateEvent, receivedFromMessage, statusFromAckEvent } from '../inbound.js';
@@ -263,6 +264,11 @@ export class WppconnectServerDriver implements Driver {
         await ctx.emit(event);
       }
     } catch (error) {
+      if (error instanceof ValidationError) {
+        // Core refused the data itself: sending it again cannot help.
+        ctx.logger.warn({ err: errorForLog(error), event: payload.event }, 'WPPConnect Server webhook with invalid data');
+        return json(400, { error: { code: 'invalid_payload', message: 'The event data is not valid.' } });
+      }
       ctx.logger.error({ err: errorForLog(error), event: payload.event }, 'core could not process a WPPConnect Server webhook');
       return json(500, { error: { code: 'processing_failed', message: 'The event could not be stored.' } });
     }

@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // Browser code (the reference server's console).
+    files: ['examples/reference-server/ui/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/test/**', '**/*.test.ts', 'examples/**', 'bench/**', 'reliability/**'],
     rules: { 'no-console': 'off' },
   },

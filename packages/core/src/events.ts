@@ -24,6 +24,8 @@ export interface SwitchboardEvents {
   /** A customer opted out of notifications (STOP keyword, or the host). */
   'customer.opted_out': (e: { customer: Customer; via: 'keyword' | 'api' }) => void;
   'customer.opted_in': (e: { customer: Customer; via: 'keyword' | 'api' }) => void;
+  /** A customer's personal data was erased (GDPR); `customer` is the erased record. */
+  'customer.erased': (e: { customer: Customer }) => void;
   /** A notification was recorded and queued (also after `retry` / `resolveUncertain('resend')`). */
   'notification.queued': NotificationEvent;
   'notification.sent': NotificationEvent;

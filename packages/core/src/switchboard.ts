@@ -34,6 +34,7 @@ import type { MessageContent } from './domain/message-content.js';
 import { CsatService, type CsatOptions } from './kpis/csat-service.js';
 import { KpiService } from './kpis/kpi-service.js';
 import { resolveKpiOptions, type KpiOptions } from './kpis/kpi-options.js';
+import { LiveHub, resolveInstanceId, type LiveEvents } from './live/live-hub.js';
 
 const MINUTE_MS = 60_000;
 
@@ -115,6 +116,11 @@ export interface SwitchboardOptions {
   kpis?: KpiOptions;
   /** Satisfaction survey after each close (off by default). */
   csat?: CsatOptions;
+  /**
+   * This instance's id among several sharing one store: the `origin` of its live events
+   * (default: a random `ins_…`). 1–64 letters, digits, `_ . : -`.
+   */
+  instanceId?: string;
   clock?: Clock;
   /** pino-compatible logger; quiet by default. */
   logger?: Logger;
@@ -135,6 +141,11 @@ export interface Switchboard extends Pick<EventEmitter<SwitchboardEvents>, 'on' 
   readonly audit: { list(query?: Partial<AuditQuery>): Promise<Page<AuditEntry>> };
   /** Response, reply and resolution times, delays, SLA, CSAT and agent time (docs/kpis.md). */
   readonly kpis: KpiService;
+  /**
+   * Live events for UIs (SSE, websockets): small summaries of this instance's events and, when
+   * the store shares events (Postgres), of every other instance's. `sb.on` stays local.
+   */
+  readonly live: LiveEvents;
   readonly routing: {
     /** Name of the routing strategy in use. */
     readonly strategy: string;
@@ -268,6 +279,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
   readonly webhooks: WebhookHandler;
   readonly audit: Switchboard['audit'];
   readonly kpis: KpiService;
+  readonly live: LiveEvents;
   readonly routing: Switchboard['routing'];
   readonly channels: Switchboard['channels'];
   readonly store: RuntimeStore;
@@ -280,6 +292,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
   readonly #router: Router;
   readonly #dispatcher: NotificationDispatcher;
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #live: LiveHub;
   readonly #maintenanceIntervalMs: number;
   #stopMaintenance: (() => void) | undefined;
   #startPromise: Promise<void> | undefined;
@@ -320,12 +333,21 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
       });
     }
 
+    this.#live = new LiveHub({
+      store: this.store,
+      clock: this.clock,
+      logger: childLogger(this.#logger, { component: 'live' }),
+      instanceId: resolveInstanceId(options.instanceId),
+      track: (work) => void this.#track(work),
+    });
+    this.live = this.#live;
     const emit: Emit = (name, payload) => {
       try {
         (this.emit as (n: string, p: unknown) => boolean)(name, payload);
       } catch (error) {
         this.#logger.error({ event: name, err: errorForLog(error) }, 'event listener threw');
       }
+      this.#live.publish(name, payload);
       // csat: every close (by an agent or auto-close) may send a rating request; tracked so stop() waits.
       if (name === 'ticket.closed' && this.#csat.enabled) {
         const { ticket, event } = payload as Parameters<SwitchboardEvents['ticket.closed']>[0];
@@ -429,6 +451,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
     if (this.#stopPromise) return Promise.reject(new LifecycleError('stopped', 'This Switchboard was stopped; create a new one.'));
     this.#startPromise ??= (async () => {
       await this.store.init();
+      await this.#live.start();
       for (const channel of this.#channels.values()) {
         await channel.driver.start({
           channelId: channel.id,
@@ -454,6 +477,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
       this.#router.stop();
       await Promise.all([...this.#channels.values()].map((c) => c.driver.stop()));
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#live.stop();
       await this.store.close();
       this.#logger.info({}, 'switchboard stopped');
     })();

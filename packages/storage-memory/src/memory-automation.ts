@@ -182,4 +182,15 @@ export class MemoryAutomation {
       throw new ConflictError(`The shortcut "/${shortcut}" is already used${owner ? ` by agent "${owner}"` : ' by a global quick reply'}.`, { shortcut, owner }, 'shortcut_taken');
     }
   }
+
+  /** Every record, for the contract oracle's dump. */
+  dump(): Record<string, unknown> {
+    return {
+      quickReplies: [...this.#quickReplies.entries()],
+      templates: [...this.#templates.entries()],
+      triggers: [...this.#triggers.entries()],
+      firings: [...this.#firings.entries()],
+      calendars: [...this.#calendars.entries()],
+    };
+  }
 }

@@ -1,5 +1,7 @@
 import {
   canAdvanceNotification,
+  ERASED_CONTENT,
+  ERASED_TEXT,
   NOTIFICATION_STATUSES,
   newId,
   type ApplyDeliveryStatusInput,
@@ -318,6 +320,34 @@ export class MemoryOutbox {
     if (patch.recipients !== undefined) c.recipients = patch.recipients;
     c.updatedAt = patch.at;
     return clone(c);
+  }
+
+  /** GDPR erasure of every notification sent to `phone` (see `Store.eraseCustomer`). */
+  eraseRecipient(phone: string, erasedTo: string): void {
+    for (const n of this.#notifications.values()) {
+      if (n.phone !== phone) continue;
+      Object.assign(n, {
+        to: erasedTo,
+        phone: null,
+        content: clone(ERASED_CONTENT),
+        fallback: n.fallback ? clone(ERASED_CONTENT) : null,
+        metadata: {},
+        requestHash: 'erased',
+        error: n.error ? { ...n.error, message: ERASED_TEXT } : null,
+      });
+      for (const attempt of this.#attempts.get(n.id) ?? []) if (attempt.error) attempt.error = { ...attempt.error, message: ERASED_TEXT };
+    }
+  }
+
+  /** Every record, for the contract oracle's dump. */
+  dump(): Record<string, unknown> {
+    return {
+      notifications: [...this.#notifications.entries()],
+      byKey: [...this.#byKey.entries()],
+      byProviderId: [...this.#byProviderId.entries()],
+      attempts: [...this.#attempts.entries()],
+      campaigns: [...this.#campaigns.entries()],
+    };
   }
 
   /** Raw counts for the contract oracle. */

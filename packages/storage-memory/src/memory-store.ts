@@ -72,13 +72,25 @@ import {
   type UpsertProviderTemplateInput,
   type BusinessCalendar,
   type StoredCalendar,
+  type LiveEvent,
+  type MessageSearchQuery,
+  ERASED_CONTENT,
+  ERASED_TEXT,
+  erasedIdentity,
+  searchableText,
+  searchTerms,
+  laterDate,
+  ticketAfterAssign,
+  ticketAfterQueue,
+  ticketAfterStatusChange,
 } from '@switchboard/core';
 import { clone, key, page, setProviderId } from './memory-helpers.js';
 import { MemoryAutomation } from './memory-automation.js';
 import { MemoryOutbox } from './memory-outbox.js';
 import { collectKpiFacts } from './kpi-facts.js';
+import { MemoryLiveBus } from './memory-live-bus.js';
 
-const later = (a: Date | null, b: Date): Date => (a && a.getTime() >= b.getTime() ? a : b);
+
 
 /** Agents are copied on every routing decision: a field-by-field copy is ~20× cheaper than structuredClone. */
 const copyAgent = (agent: Agent): Agent => ({
@@ -132,6 +144,9 @@ export class MemoryStore implements Store {
   readonly #latestCsat = new Map<string, string>();
   /** request → its answer. */
   readonly #csatAnswers = new Map<string, CsatAnswer>();
+  /** message id → its search words (computed once per content). */
+  readonly #searchWords = new Map<string, Set<string>>();
+  readonly #live = new MemoryLiveBus();
 
   async init(): Promise<void> {}
 
@@ -263,6 +278,27 @@ export class MemoryStore implements Store {
     return clone(this.#notes.get(customerId) ?? []);
   }
 
+  async eraseCustomer(input: { customerId: string; at: Date }): Promise<Customer | null> {
+    const customer = this.#customers.get(input.customerId);
+    if (!customer) return null;
+    const erased = erasedIdentity(customer.id);
+    const phone = customer.phone;
+    if (this.#customerByIdentity.get(customer.identity) === customer.id) this.#customerByIdentity.delete(customer.identity);
+    this.#customerByIdentity.set(erased, customer.id);
+    Object.assign(customer, { identity: erased, phone: null, name: null, tags: [], updatedAt: input.at });
+    for (const route of this.#customerChannels.values()) if (route.customerId === customer.id) route.address = erased;
+    for (const note of this.#notes.get(customer.id) ?? []) note.text = ERASED_TEXT;
+    for (const id of this.#messagesByCustomer.get(customer.id) ?? []) {
+      const message = this.#messages.get(id)!;
+      message.content = clone(ERASED_CONTENT);
+      if (message.error) message.error = { ...message.error, message: ERASED_TEXT };
+      this.#searchWords.delete(id);
+    }
+    if (phone) this.#outbox.eraseRecipient(phone, erased);
+    for (const entry of this.#audit) if (entry.entity?.type === 'customer' && entry.entity.id === customer.id) entry.data = {};
+    return clone(customer);
+  }
+
   // ------------------------------------------------------------------ inbound
 
   async ingestInbound(input: IngestInboundInput): Promise<IngestInboundResult> {
@@ -278,7 +314,7 @@ export class MemoryStore implements Store {
       customerId: customer.id,
       channelId: input.channelId,
       address: input.sender.address,
-      lastInboundAt: later(route?.lastInboundAt ?? null, wroteAt),
+      lastInboundAt: laterDate(route?.lastInboundAt ?? null, wroteAt),
     });
 
     const customerActor: Actor = { type: 'customer', id: customer.id };
@@ -340,8 +376,8 @@ export class MemoryStore implements Store {
         });
       }
     }
-    ticket.lastActivityAt = later(ticket.lastActivityAt, input.at);
-    ticket.lastInboundAt = later(ticket.lastInboundAt, wroteAt);
+    ticket.lastActivityAt = laterDate(ticket.lastActivityAt, input.at);
+    ticket.lastInboundAt = laterDate(ticket.lastInboundAt, wroteAt);
     this.#saveTicket(ticket);
     for (const event of events) this.#appendEvent(event);
 
@@ -388,7 +424,7 @@ export class MemoryStore implements Store {
     const openId = this.#openTicket.get(routeKey);
     if (openId) {
       const ticket = this.#tickets.get(openId)!;
-      this.#saveTicket({ ...ticket, lastActivityAt: later(ticket.lastActivityAt, input.at), lastAgentReplyAt: later(ticket.lastAgentReplyAt, input.at) });
+      this.#saveTicket({ ...ticket, lastActivityAt: laterDate(ticket.lastActivityAt, input.at), lastAgentReplyAt: laterDate(ticket.lastAgentReplyAt, input.at) });
     }
     const message: Message = {
       id: newId('msg'),
@@ -461,14 +497,7 @@ export class MemoryStore implements Store {
     if (input.requireOnline && agent.status !== 'online') return { ok: false, reason: 'agent_offline', ticket: clone(current) };
     if ((this.#agentLoad.get(agent.id)?.size ?? 0) >= agent.capacity) return { ok: false, reason: 'at_capacity', ticket: clone(current) };
 
-    const next: Ticket = {
-      ...current,
-      assigneeId: agent.id,
-      lastAssigneeId: agent.id,
-      status: current.status === 'queued' ? 'open' : current.status,
-      queuedAt: null,
-      lastActivityAt: later(current.lastActivityAt, input.at),
-    };
+    const next = ticketAfterAssign(current, agent.id, input.at);
     const event = this.#event(current, input.kind, { toStatus: next.status, toAgentId: agent.id }, input.actor, input.reason, input.at);
     agent.lastAssignedAt = input.at;
     this.#saveTicket(next);
@@ -485,16 +514,7 @@ export class MemoryStore implements Store {
     if (reopening && (input.kind !== 'reopened' || this.#openTicket.has(routeKey))) {
       return { ok: false, reason: 'conflict', ticket: clone(current) };
     }
-    const next: Ticket = {
-      ...current,
-      status: 'queued',
-      assigneeId: null,
-      branch: input.branch !== undefined ? input.branch : current.branch,
-      queuedAt: input.at,
-      closedAt: null,
-      reopenCount: current.reopenCount + (reopening ? 1 : 0),
-      lastActivityAt: later(current.lastActivityAt, input.at),
-    };
+    const next = ticketAfterQueue(current, input);
     const event = this.#event(current, input.kind, { toStatus: 'queued', toAgentId: null, toBranch: next.branch }, input.actor, input.reason, input.at);
     this.#saveTicket(next);
     this.#appendEvent(event);
@@ -510,14 +530,7 @@ export class MemoryStore implements Store {
     if (current.status === input.to) return conflict;
     if (input.to === 'open' && current.assigneeId === null) return conflict;
     if (current.status === 'closed') return conflict;
-    const next: Ticket = {
-      ...current,
-      status: input.to,
-      queuedAt: null,
-      closedAt: input.to === 'closed' ? input.at : null,
-      handoffAt: input.to === 'closed' ? null : current.handoffAt,
-      lastActivityAt: later(current.lastActivityAt, input.at),
-    };
+    const next = ticketAfterStatusChange(current, input.to, input.at);
     const event = this.#event(current, input.to === 'closed' ? 'closed' : 'status_changed', { toStatus: input.to }, input.actor, input.reason, input.at);
     this.#saveTicket(next);
     this.#appendEvent(event);
@@ -554,8 +567,8 @@ export class MemoryStore implements Store {
       statusAt: input.at,
     };
     if (ticket) {
-      const next = { ...ticket, lastActivityAt: later(ticket.lastActivityAt, input.at) };
-      if (input.author.type === 'agent') next.lastAgentReplyAt = later(ticket.lastAgentReplyAt, input.at);
+      const next = { ...ticket, lastActivityAt: laterDate(ticket.lastActivityAt, input.at) };
+      if (input.author.type === 'agent') next.lastAgentReplyAt = laterDate(ticket.lastAgentReplyAt, input.at);
       this.#saveTicket(next);
     }
     this.#insertMessage(message);
@@ -636,6 +649,41 @@ export class MemoryStore implements Store {
     const descending = query.order === 'desc';
     if (descending) items = [...items].reverse();
     return page(items, query.limit, query.cursor, descending);
+  }
+
+  async searchMessages(query: MessageSearchQuery): Promise<Page<Message>> {
+    const terms = searchTerms(query.text);
+    if (terms.length === 0) return { items: [], nextCursor: null };
+    const candidates =
+      query.ticketId !== undefined
+        ? (this.#messagesByTicket.get(query.ticketId) ?? [])
+        : query.customerId !== undefined
+          ? (this.#messagesByCustomer.get(query.customerId) ?? [])
+          : [...this.#messages.keys()];
+    const items = candidates
+      .map((id) => this.#messages.get(id)!)
+      .filter(
+        (m) =>
+          (query.channelId === undefined || m.channelId === query.channelId) &&
+          (query.customerId === undefined || m.customerId === query.customerId) &&
+          (query.ticketId === undefined || m.ticketId === query.ticketId) &&
+          (query.agentId === undefined || (m.ticketId !== null && this.#tickets.get(m.ticketId)?.assigneeId === query.agentId)),
+      )
+      .filter((m) => {
+        const words = this.#wordsOf(m);
+        return terms.every((t) => words.has(t));
+      })
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return page(items, query.limit, query.cursor, true);
+  }
+
+  #wordsOf(message: Message): Set<string> {
+    let words = this.#searchWords.get(message.id);
+    if (!words) {
+      words = new Set(searchTerms(searchableText(message.content)));
+      this.#searchWords.set(message.id, words);
+    }
+    return words;
   }
 
   // ------------------------------------------------------------------ channel storage
@@ -827,11 +875,22 @@ export class MemoryStore implements Store {
     const current = this.#tickets.get(input.ticketId);
     if (!current || current.status === 'closed') return null;
     if (current.handoffAt) return { ticket: clone(current), changed: false };
-    const next: Ticket = { ...current, handoffAt: input.at, lastActivityAt: later(current.lastActivityAt, input.at) };
+    const next: Ticket = { ...current, handoffAt: input.at, lastActivityAt: laterDate(current.lastActivityAt, input.at) };
     const event = this.#event(current, 'handoff', { toStatus: current.status }, input.actor, null, input.at);
     this.#saveTicket(next);
     this.#appendEvent(event);
     return { ticket: clone(next), changed: true };
+  }
+
+  // ------------------------------------------------------------------ live events
+
+  /** Shared by every Switchboard on this store object (the memory store's "same data"). */
+  async publishEvent(event: LiveEvent): Promise<void> {
+    this.#live.publish(event);
+  }
+
+  async subscribeEvents(listener: (event: LiveEvent) => void): Promise<() => Promise<void>> {
+    return this.#live.subscribe(listener);
   }
 
   // ------------------------------------------------------------------ audit
@@ -930,7 +989,7 @@ export class MemoryStore implements Store {
       customerId,
       channelId: input.channelId,
       address: input.sender.address,
-      lastInboundAt: later(route?.lastInboundAt ?? null, input.providerTimestamp ?? input.at),
+      lastInboundAt: laterDate(route?.lastInboundAt ?? null, input.providerTimestamp ?? input.at),
     });
     const message: Message = {
       id: newId('msg'),
@@ -990,6 +1049,7 @@ export class MemoryStore implements Store {
     countAssignedNonClosed(agentId: string): Promise<number>;
     countCustomers(identity: string): Promise<number>;
     countNotifications(filter: { key?: string; status?: string }): Promise<number>;
+    dump(): Promise<string>;
   } {
     const count = <T>(items: Iterable<T>, test: (item: T) => boolean): Promise<number> => {
       let n = 0;
@@ -1003,7 +1063,36 @@ export class MemoryStore implements Store {
       countAssignedNonClosed: (agentId) => count(this.#tickets.values(), (t) => t.assigneeId === agentId && t.status !== 'closed'),
       countCustomers: (identity) => count(this.#customers.values(), (c) => c.identity === identity),
       countNotifications: (f) => Promise.resolve(this.#outbox.countRaw((n) => (f.key === undefined || n.key === f.key) && (f.status === undefined || n.status === f.status))),
+      dump: () => Promise.resolve(this.#dump()),
     };
+  }
+
+  /** Every record this store holds, as one JSON text (indexes included: they hold keys too). */
+  #dump(): string {
+    const maps = {
+      agents: this.#agents,
+      customers: this.#customers,
+      customerByIdentity: this.#customerByIdentity,
+      customerChannels: this.#customerChannels,
+      notes: this.#notes,
+      tickets: this.#tickets,
+      openTicket: this.#openTicket,
+      lastTicket: this.#lastTicket,
+      ticketEvents: this.#ticketEvents,
+      messages: this.#messages,
+      byProviderId: this.#byProviderId,
+      searchWords: this.#searchWords,
+      earlyReceipts: this.#earlyReceipts,
+      channelValues: this.#channelValues,
+      statusLog: this.#statusLog,
+      csatRequests: this.#csatRequests,
+      latestCsat: this.#latestCsat,
+      csatAnswers: this.#csatAnswers,
+    };
+    const entries = Object.fromEntries(Object.entries(maps).map(([name, map]) => [name, [...map.entries()]]));
+    return JSON.stringify({ ...entries, audit: this.#audit, outbox: this.#outbox.dump(), automation: this.#automation.dump() }, (_k, v: unknown) =>
+      v instanceof Set ? [...(v as Set<unknown>)] : v,
+    );
   }
 
   #upsertCustomer(input: UpsertCustomerInput): { customer: Customer; created: boolean } {

@@ -107,6 +107,21 @@ export class CustomerService {
     return customer;
   }
 
+  /**
+   * GDPR erasure: replace the customer's name, phone, tags, notes, message contents and the
+   * notifications sent to their phone with placeholders in one atomic step, keeping ids,
+   * tickets, statuses and times so counts and KPIs survive (see `Store.eraseCustomer`). A new
+   * message from the same phone creates a new customer. Audited (`customer.erased`) and
+   * emitted (`customer.erased`). @throws NotFoundError
+   */
+  async erase(customerId: string, options: { actor?: Actor } = {}): Promise<Customer> {
+    const customer = await this.#ctx.store.eraseCustomer({ customerId, at: this.#ctx.clock.now() });
+    if (!customer) throw new NotFoundError('customer', customerId);
+    await this.#audit(options.actor ?? SYSTEM_ACTOR, 'customer.erased', customerId, {});
+    this.#ctx.emit('customer.erased', { customer });
+    return customer;
+  }
+
   /** Every message with this customer, across tickets and channels, oldest first. */
   history(customerId: string, page: { limit?: number; cursor?: string } = {}): Promise<Page<Message>> {
     return this.#ctx.store.listMessages({ customerId, limit: page.limit ?? 100, ...(page.cursor ? { cursor: page.cursor } : {}) });

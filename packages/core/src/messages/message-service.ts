@@ -6,6 +6,7 @@ import { isWindowExempt, type MessageContent } from '../domain/message-content.j
 import type { Actor, Message, MessageError, Page, Ticket } from '../domain/model.js';
 import type { Notification } from '../notifications/notification-model.js';
 import { SYSTEM_ACTOR } from '../domain/model.js';
+import { MAX_SEARCH_TEXT, searchTerms } from './message-search.js';
 import {
   DriverError,
   messageErrorOf,
@@ -54,6 +55,26 @@ const listSchema = z
     order: z.enum(['asc', 'desc']).optional(),
   })
   .refine((q) => q.ticketId !== undefined || q.customerId !== undefined, { message: 'give a ticketId or a customerId' });
+
+const searchSchema = z
+  .object({
+    text: z
+      .string()
+      .trim()
+      .min(1, 'search text must not be empty')
+      .max(MAX_SEARCH_TEXT, `search text is at most ${MAX_SEARCH_TEXT} characters`)
+      .refine((t) => searchTerms(t).length > 0, { message: 'search text has no words' }),
+    channelId: z.string().min(1).max(64).optional(),
+    customerId: z.string().min(1).max(64).optional(),
+    ticketId: z.string().min(1).max(64).optional(),
+    agentId: z.string().min(1).max(128).optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(512).optional(),
+  })
+  .strict();
+
+/** `sb.messages.search` input. */
+export type MessageSearchInput = z.input<typeof searchSchema>;
 
 /** `sb.messages`: replies to customers, their delivery status, history and media. */
 export class MessageService {
@@ -143,6 +164,16 @@ export class MessageService {
   /** Messages of a ticket or a customer, oldest first unless `order: 'desc'`. */
   async list(query: z.input<typeof listSchema>): Promise<Page<Message>> {
     return this.#ctx.store.listMessages(parseInput(listSchema, query, 'message query'));
+  }
+
+  /**
+   * Messages containing every word of `text` (whole words, case-insensitive, Arabic and
+   * English alike; text bodies, captions, button/list and template text), newest first, with
+   * optional channel, customer, ticket and assigned-agent filters. `limit` 1–100 (default 20).
+   * @throws ValidationError (empty or over 200 characters, no words, bad limit)
+   */
+  async search(query: MessageSearchInput): Promise<Page<Message>> {
+    return this.#ctx.store.searchMessages(parseInput(searchSchema, query, 'message search'));
   }
 
   /**

@@ -248,9 +248,12 @@ export class NotificationDispatcher {
       return { outcome: 'failed', error: messageErrorOf(error) };
     }
 
-    await lane.limiter.acquire();
     const mine = await this.#ctx.store.startNotificationSend({ notificationId: n.id, attempt: n.attempts, owner: this.owner, at: this.#ctx.clock.now() });
     if (!mine) return { outcome: 'lease_lost' };
+    // The rate-limit slot is taken right before the provider call: a start refused (lease lost)
+    // uses none, and no store round trip sits between the slot and the send it counts. A claim
+    // holds about one second of sends, so the wait here stays far below the lease.
+    await lane.limiter.acquire();
     try {
       const result = await channel.driver.send({ reference: n.id, to: { phone: n.phone, address: route?.address ?? null }, content });
       return { outcome: 'sent', providerMessageId: result.providerMessageId };

@@ -56,6 +56,7 @@ import type {
 } from '../kpis/kpi-facts.js';
 import type { KpiRollupRow } from '../kpis/kpi-metrics.js';
 import type { KpiRollupQuery } from '../kpis/kpi-options.js';
+import type { LiveEvent } from '../live/live-event.js';
 
 export interface Store {
   /** Store kind for logs and errors, e.g. `memory`, `postgres`. */
@@ -104,6 +105,24 @@ export interface Store {
   addCustomerNote(input: { customerId: string; author: Actor; text: string; at: Date }): Promise<CustomerNote | null>;
   /** A customer's notes, oldest first. */
   listCustomerNotes(customerId: string): Promise<CustomerNote[]>;
+  /**
+   * GDPR erasure, atomically: replace the customer's personal data and keep every fact KPIs and
+   * history counts need. Afterwards no stored value holds the customer's phone, name or words:
+   * - customer: `name` null, `phone` null, `tags` empty, `identity` = `erasedIdentity(id)` (a
+   *   new message from the same phone creates a new customer), `updatedAt` = `at`;
+   * - their channel addresses become `erasedIdentity(id)` (`lastInboundAt` kept);
+   * - every note's text becomes `ERASED_TEXT` (author and time kept);
+   * - every message's content becomes `ERASED_CONTENT` and a failed message's error text
+   *   `ERASED_TEXT` (ids, provider ids, direction, author, status, times kept);
+   * - notifications to their phone: `to` = `erasedIdentity(id)`, `phone` null, `content` =
+   *   `ERASED_CONTENT`, `fallback` = `ERASED_CONTENT` when there was one, `metadata` `{}`,
+   *   error texts (also of attempts) `ERASED_TEXT`, `requestHash` `'erased'` (key, status, times kept);
+   * - audit entries about the customer (`entity` = the customer) keep action, actor and time;
+   *   their `data` becomes `{}`.
+   * Tickets, ticket events, CSAT records, agent logs and opt-out state are unchanged, so
+   * `listKpiFacts` returns the same facts. Erasing twice is fine. Null when the customer does not exist.
+   */
+  eraseCustomer(input: { customerId: string; at: Date }): Promise<Customer | null>;
 
   // ---------------------------------------------------------------- inbound
 
@@ -189,6 +208,15 @@ export interface Store {
   findMessageByProviderId(channelId: string, providerMessageId: string): Promise<Message | null>;
   /** Messages of a ticket or customer, in creation order (`asc` by default). */
   listMessages(query: MessageQuery): Promise<Page<Message>>;
+  /**
+   * Full-text search over messages, newest first (descending id), keyset-paged. A message
+   * matches when every word of `searchTerms(query.text)` is a whole word of
+   * `searchTerms(searchableText(message.content))` — case-insensitive, no stemming, any script
+   * (Arabic and English alike) — and it passes every given filter. Postgres: the same as
+   * `to_tsvector('simple', searchableText(content)) @@ ('w1' & 'w2' …)` over `searchTerms`.
+   * A query with no words matches nothing.
+   */
+  searchMessages(query: MessageSearchQuery): Promise<Page<Message>>;
 
   // ---------------------------------------------------------------- channel storage
 
@@ -376,6 +404,22 @@ export interface Store {
    * the rows that have data. Percentiles are nearest-rank (SQL `percentile_disc`).
    */
   computeKpiRollup?(query: KpiRollupQuery): Promise<KpiRollupRow[]>;
+
+  // ---------------------------------------------------------------- live events (optional)
+
+  /**
+   * Optional: share a live event with every subscriber on the same data — in this process and
+   * in others (Postgres: `NOTIFY` on one channel; events are at most a few KB, under its 8000
+   * bytes). The event is JSON-serializable; subscribers get an equal copy (as after a JSON round
+   * trip), the publisher's own subscribers included. Best-effort: no durability, no replay.
+   */
+  publishEvent?(event: LiveEvent): Promise<void>;
+  /**
+   * Optional, with `publishEvent`: receive every event published on the same data from the
+   * moment the returned promise resolves, in publish order per publisher, each once per
+   * subscription. The resolved function stops delivery; core calls it before `close()`.
+   */
+  subscribeEvents?(listener: (event: LiveEvent) => void): Promise<() => Promise<void>>;
 }
 
 export interface CreateAgentInput {
@@ -582,6 +626,19 @@ export interface MessageQuery {
   limit: number;
   cursor?: string;
   order?: 'asc' | 'desc';
+}
+
+/** `searchMessages` input: the words and the filters, all of which must hold. */
+export interface MessageSearchQuery {
+  /** The words to find (split by `searchTerms`). */
+  text: string;
+  channelId?: string;
+  customerId?: string;
+  ticketId?: string;
+  /** Only messages of tickets currently assigned to this agent. */
+  agentId?: string;
+  limit: number;
+  cursor?: string;
 }
 
 export interface AuditQuery {

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export * from './simulator.js';
-export { runStoreContract } from './store-contract/index.js';
+export { runStoreContract, STORE_CONTRACT_CAPABILITIES, type StoreContractCapability } from './store-contract/index.js';
 export type { StoreContractOptions, StoreOracle } from './store-contract/index.js';
 export { runDriverContract } from './driver-contract.js';
 export type { DriverContractOptions, DriverHarness } from './driver-contract.js';

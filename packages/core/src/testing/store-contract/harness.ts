@@ -18,6 +18,11 @@ export interface StoreOracle {
   countCustomers(identity: string): Promise<number>;
   /** Notifications (all, or with this key and/or status). */
   countNotifications(filter: { key?: string; status?: string }): Promise<number>;
+  /**
+   * Every value the store persisted, as one text (memory: all records as JSON; Postgres: every
+   * row of every table as text). The GDPR erase contract checks that no personal value survives in it.
+   */
+  dump(): Promise<string>;
 }
 
 export interface StoreContractOptions {
@@ -27,8 +32,19 @@ export interface StoreContractOptions {
   oracle: (store: Store) => StoreOracle;
   /** Runs after every test, after `close()` (drop a schema, delete a folder, ...). */
   destroyStore?: (store: Store) => void | Promise<void>;
+  /**
+   * A second, not yet initialized store over the same data as `first` (another process on the
+   * same database). The live-event contract publishes on one and subscribes on the other; the
+   * contract closes it (never `destroyStore`: the data belongs to `first`). Without it, both sides use `first`.
+   */
+  secondStore?: (first: Store) => Store | Promise<Store>;
   /** Size of the generated history the KPI contract loads and compares (default 50,000 messages). */
   kpiHistoryMessages?: number;
+  /**
+   * Capabilities (see `STORE_CONTRACT_CAPABILITIES`) to report as skipped instead of running,
+   * for a store that is still being built. A finished store skips nothing.
+   */
+  skip?: readonly string[];
 }
 
 export interface ContractHarness {

@@ -38,7 +38,16 @@ function useDesk(options: StoreContractOptions): (config?: DeskOptions) => Promi
     const store = await options.createStore();
     const clock = new ManualClock('2026-03-02T08:00:00Z');
     const sim = simulatorDriver(simulator);
-    const sb = createSwitchboard({ store: wrap ? wrap(store) : store, clock, channels: { main: sim }, tickets: { autoCloseAfterMs: null }, ...rest });
+    // A coarse dispatcher poll: these tests move the clock by hours and send no notifications,
+    // so a per-second poll would only cost a store round trip per simulated second.
+    const sb = createSwitchboard({
+      store: wrap ? wrap(store) : store,
+      clock,
+      channels: { main: sim },
+      tickets: { autoCloseAfterMs: null },
+      notifications: { dispatcher: { pollIntervalMs: 24 * HOUR } },
+      ...rest,
+    });
     open.push({ sb, store });
     await sb.start();
     return { sb, sim, clock, store };

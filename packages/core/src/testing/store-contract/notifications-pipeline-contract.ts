@@ -45,7 +45,7 @@ export function notificationsPipelineContract(options: StoreContractOptions): vo
       expect(late).toMatchObject({ repeated: true, notification: { status: 'sent' } });
       await d.sb.notifications.dispatch();
       expect(d.sim.sent).toHaveLength(400);
-    });
+    }, 120_000); // a single-connection store (PGlite) serializes all 1,000 sends
 
     it('refuses the same key with a different payload and leaves the original untouched', async () => {
       const d = await desk(fast);
@@ -355,6 +355,28 @@ export function notificationsPipelineContract(options: StoreContractOptions): vo
       }
       expect(busiest).toBe(50);
       expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(9000);
+    });
+
+    it('uses no rate-limit slot for a send refused because its lease was lost', async () => {
+      let refusals = 1;
+      const d = await desk({
+        notifications: { rateLimits: { main: { ratePerSecond: 1, concurrency: 2 } }, dispatcher: { pollIntervalMs: HOUR_MS } },
+        maintenanceIntervalMs: HOUR_MS,
+        // The first send start is refused, as when a stalled dispatcher's lease ran out.
+        wrapStore: (store) =>
+          overriding(store, {
+            startNotificationSend: (input: Parameters<typeof store.startNotificationSend>[0]) =>
+              refusals-- > 0 ? Promise.resolve(false) : store.startNotificationSend(input),
+          }),
+      });
+      for (let i = 0; i < 2; i++) await d.sb.notifications.send({ key: `lease-lost:${i}`, to: phone(i), text: 'x' });
+      const start = d.clock.now().getTime();
+      // The clock stands still: had the refused start used the second's only slot, the other
+      // send would wait for the clock forever (and this test time out).
+      await d.sb.notifications.dispatch();
+      expect(refusals).toBeLessThan(0);
+      expect(d.sim.sent).toHaveLength(1);
+      expect(d.sim.sent[0]!.at.getTime()).toBe(start);
     });
 
     it('gives back claimed notifications it has not started when stopped, and another dispatcher sends them', async () => {

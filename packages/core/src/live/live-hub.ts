@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { ValidationError } from '../errors.js';
+import { newId } from '../ids.js';
+import { errorForLog, type Logger } from '../logger.js';
+import type { RuntimeStore } from '../store/runtime-store.js';
+import type { LiveEvent, LiveEventListener } from './live-event.js';
+import { isLiveEventName, liveDataOf } from './live-summary.js';
+
+/** `sb.live`: every shared event of this instance and of the others on the same store. */
+export interface LiveEvents {
+  /** This instance's id: the `origin` of the events it publishes. */
+  readonly instanceId: string;
+  /**
+   * Receive every live event: this instance's directly, other instances' through the store
+   * (when it can share events, e.g. Postgres). Returns a function that unsubscribes.
+   */
+  subscribe(listener: LiveEventListener): () => void;
+}
+
+/** Checks a host-given instance id, or makes one. */
+export function resolveInstanceId(value: string | undefined): string {
+  if (value === undefined) return `ins_${randomBytes(8).toString('hex')}`;
+  if (typeof value !== 'string' || !/^[\w.:-]{1,64}$/.test(value)) {
+    throw new ValidationError('@switchboard/core: option "instanceId" must be 1–64 letters, digits, _ . : or -.', [{ path: 'instanceId', message: 'invalid' }]);
+  }
+  return value;
+}
+
+/**
+ * Turns core events into live events: delivers them to this instance's subscribers at once and
+ * publishes them through the store (best-effort: a failed publish is logged, never thrown), and
+ * delivers other instances' events from the store's subscription, skipping this instance's own.
+ */
+export class LiveHub implements LiveEvents {
+  readonly instanceId: string;
+  readonly #store: RuntimeStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #track: (work: Promise<unknown>) => void;
+  readonly #listeners = new Set<LiveEventListener>();
+  #unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(deps: { store: RuntimeStore; clock: Clock; logger: Logger; instanceId: string; track: (work: Promise<unknown>) => void }) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger;
+    this.instanceId = deps.instanceId;
+    this.#track = deps.track;
+  }
+
+  subscribe(listener: LiveEventListener): () => void {
+    if (typeof listener !== 'function') throw new ValidationError('sb.live.subscribe needs a listener function.', [{ path: 'listener', message: 'not a function' }]);
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Called with every core event after local listeners ran; ignores events that are not shared. */
+  publish(name: string, payload: unknown): void {
+    if (!isLiveEventName(name)) return;
+    let event: LiveEvent;
+    try {
+      event = { id: newId('evt'), name, origin: this.instanceId, at: this.#clock.now().toISOString(), data: liveDataOf(name, payload as never) } as LiveEvent;
+    } catch (error) {
+      this.#logger.error({ event: name, err: errorForLog(error) }, 'live event summary failed');
+      return;
+    }
+    this.#deliver(event);
+    if (!this.#store.publishEvent) return;
+    this.#track(
+      this.#store.publishEvent(event).catch((error: unknown) => {
+        this.#logger.warn({ event: name, err: errorForLog(error) }, 'live event publish failed');
+      }),
+    );
+  }
+
+  /** Start receiving other instances' events (no-op when the store cannot share events). */
+  async start(): Promise<void> {
+    if (!this.#store.subscribeEvents || this.#unsubscribe) return;
+    this.#unsubscribe = await this.#store.subscribeEvents((event) => {
+      if (event.origin !== this.instanceId) this.#deliver(event);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const unsubscribe = this.#unsubscribe;
+    this.#unsubscribe = undefined;
+    this.#listeners.clear();
+    if (!unsubscribe) return;
+    try {
+      await unsubscribe();
+    } catch (error) {
+      this.#logger.warn({ err: errorForLog(error) }, 'live event unsubscribe failed');
+    }
+  }
+
+  #deliver(event: LiveEvent): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#logger.error({ event: event.name, err: errorForLog(error) }, 'live event listener threw');
+      }
+    }
+  }
+}

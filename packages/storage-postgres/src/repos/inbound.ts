@@ -1,0 +1,79 @@
+import { newId, type IngestEchoInput, type IngestInboundInput, type IngestInboundResult, type Message } from '@switchboard/core';
+import type { SqlClient } from '../client/sql-client.js';
+import { customerRow, messageRow, ticketEventRow, ticketRow, type Row } from '../rows.js';
+import { upsertCustomer } from './customers.js';
+import { searchLexemes } from './search.js';
+
+interface InboundReply {
+  duplicate: boolean;
+  message: Row;
+  customer?: Row;
+  customerCreated?: boolean;
+  ticket?: Row;
+  outcome?: 'created' | 'reopened' | 'existing';
+  events?: Row[];
+}
+
+/** The hot path: one statement, one round trip (`_sb_.ingest_inbound`, migration 0010). */
+export async function ingestInbound(db: SqlClient, input: IngestInboundInput): Promise<IngestInboundResult> {
+  const args = {
+    channelId: input.channelId,
+    providerMessageId: input.providerMessageId,
+    identity: input.sender.identity,
+    phone: input.sender.phone,
+    name: input.sender.name,
+    address: input.sender.address,
+    content: input.content,
+    terms: searchLexemes(input.content),
+    providerTimestamp: input.providerTimestamp?.toISOString() ?? null,
+    replyTo: input.replyToProviderMessageId,
+    at: input.at.toISOString(),
+    reopenWindowMs: input.reopenWindowMs,
+    branch: input.newTicket.branch,
+    skills: input.newTicket.skills,
+    customerId: newId('cus'),
+    ticketId: newId('tkt'),
+    eventId: newId('evt'),
+    messageId: newId('msg'),
+  };
+  const rows = await db.query<{ r: InboundReply | string }>('SELECT _sb_.ingest_inbound($1::text::jsonb) AS r', [JSON.stringify(args)]);
+  const raw = rows[0]!.r;
+  const reply = typeof raw === 'string' ? (JSON.parse(raw) as InboundReply) : raw;
+  if (reply.duplicate) return { duplicate: true, message: messageRow(reply.message) };
+  return {
+    duplicate: false,
+    message: messageRow(reply.message),
+    customer: customerRow(reply.customer!),
+    customerCreated: reply.customerCreated!,
+    ticket: ticketRow(reply.ticket!),
+    ticketOutcome: reply.outcome!,
+    events: reply.events!.map(ticketEventRow),
+  };
+}
+
+export async function ingestEcho(db: SqlClient, input: IngestEchoInput): Promise<{ duplicate: boolean; message: Message }> {
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('sb-in:' || $1 || ':' || $2, 0))`, [input.channelId, input.providerMessageId]);
+    const seen = await tx.query<Row>('SELECT * FROM _sb_.messages WHERE channel_id = $1 AND provider_message_id = $2', [input.channelId, input.providerMessageId]);
+    if (seen[0]) return { duplicate: true, message: messageRow(seen[0]) };
+    const { customer } = await upsertCustomer(tx, { ...input.recipient, at: input.at });
+    const rows = await tx.query<Row>(
+      `WITH route AS (
+         INSERT INTO _sb_.customer_channels (customer_id, channel_id, address, last_inbound_at)
+         VALUES ($1, $2, $3, NULL) ON CONFLICT (customer_id, channel_id) DO NOTHING
+       ), ticket AS (
+         UPDATE _sb_.tickets SET
+           last_activity_at = greatest(last_activity_at, $4),
+           last_agent_reply_at = greatest(last_agent_reply_at, $4)
+         WHERE customer_id = $1 AND channel_id = $2 AND status <> 'closed'
+         RETURNING id
+       )
+       INSERT INTO _sb_.messages (id, channel_id, ticket_id, customer_id, direction, author, content, provider_message_id,
+                                  status, provider_timestamp, created_at, status_at, search_tsv)
+       VALUES ($5, $2, (SELECT id FROM ticket), $1, 'outbound', '{"type":"phone"}', $6::text::jsonb, $7, 'sent', $8, $4, $4, array_to_tsvector($9::text[]))
+       RETURNING *`,
+      [customer.id, input.channelId, input.recipient.address, input.at, newId('msg'), JSON.stringify(input.content), input.providerMessageId, input.providerTimestamp, searchLexemes(input.content)],
+    );
+    return { duplicate: false, message: messageRow(rows[0]!) };
+  });
+}

@@ -116,43 +116,19 @@ export async function computeKpiRollup(db: SqlClient, query: KpiRollupQuery): Pr
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     // The replay sorts the range's whole log once: let it sort in memory.
     await tx.query(`SET LOCAL work_mem = '256MB'`);
-    return tx.query<CellRow>(
-      `WITH s AS (
-         SELECT x.*, (to_timestamp(x.s_at / 1000.0) AT TIME ZONE $3)::date AS d
-           FROM _sb_.kpi_samples($1, $2, $3, $4, $5, $6, $7) x
-       ), y AS (
-         SELECT s.*,
-                CASE $8::text WHEN 'day' THEN to_char(d, 'YYYY-MM-DD') WHEN 'month' THEN to_char(d, 'YYYY-MM') ELSE 'range' END AS period,
-                CASE $8::text
-                  WHEN 'day' THEN least($2, (extract(epoch FROM ((d + 1)::timestamp AT TIME ZONE $3)) * 1000)::bigint)
-                  WHEN 'month' THEN least($2, (extract(epoch FROM ((date_trunc('month', d) + interval '1 month')::timestamp AT TIME ZONE $3)) * 1000)::bigint)
-                  ELSE $2 END AS pend,
-                CASE $9::text WHEN 'agent' THEN s_agent WHEN 'branch' THEN s_branch WHEN 'channel' THEN s_channel END AS k
-           FROM s
-          WHERE NOT ($9::text = 'channel' AND s_channel IS NULL)
-       )
-       SELECT k, period, s_type, count(*)::int AS n, sum(s_value)::float8 AS total,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY s_value) FILTER (WHERE s_type BETWEEN 31 AND 34) AS p50,
-              percentile_disc(0.9) WITHIN GROUP (ORDER BY s_value) FILTER (WHERE s_type BETWEEN 31 AND 34) AS p90,
-              max(s_value) AS mx, count(DISTINCT s_ticket) FILTER (WHERE s_type = ${T.handled})::int AS tickets
-         FROM y
-        WHERE (s_type <> ${T.openAtEnd} OR s_at = pend - 1)
-          AND ($10::boolean IS NOT TRUE OR k IS NOT DISTINCT FROM $11::text)
-        GROUP BY k, period, s_type`,
-      [
-        query.from.getTime(),
-        query.to.getTime(),
-        query.timeZone,
-        query.delayThresholdMs,
-        query.sla?.firstResponseMs ?? null,
-        query.sla?.nextResponseMs ?? null,
-        query.sla?.resolutionMs ?? null,
-        query.period,
-        query.by,
-        query.by !== 'all' && query.key !== undefined,
-        query.key ?? null,
-      ],
-    );
+    return tx.query<CellRow>('SELECT * FROM _sb_.kpi_rollup($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
+      query.from.getTime(),
+      query.to.getTime(),
+      query.timeZone,
+      query.delayThresholdMs,
+      query.sla?.firstResponseMs ?? null,
+      query.sla?.nextResponseMs ?? null,
+      query.sla?.resolutionMs ?? null,
+      query.period,
+      query.by,
+      query.by !== 'all' && query.key !== undefined,
+      query.key ?? null,
+    ]);
   });
   const cells = new Map<string, { key: string | null; period: string; metrics: KpiMetrics }>();
   for (const r of rows) {

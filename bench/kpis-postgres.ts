@@ -12,7 +12,7 @@
  *
  * All three are checked to agree before timing (the store's rollup equals the pure calculators'
  * on every metric; the hand-written query on its subset). Needs DATABASE_URL (skips without);
- * the history lives in schema `bench_kpis` and is reused by later runs.
+ * the history lives in schema `bench_kpis` (KPI_BENCH_SCHEMA) and is reused by later runs.
  */
 import { normalizeKpiRows, resolveKpiOptions, rollupKpis, type KpiDuration, type KpiRollupRow } from '@switchboard/core';
 import { postgresStore } from '@switchboard/storage-postgres';
@@ -29,7 +29,8 @@ const MESSAGES_PER_TICKET = 10;
 const AGENTS = 40;
 const CUSTOMERS = Math.ceil(TICKETS / 2);
 const RUNS = Number(process.env.KPI_BENCH_RUNS ?? 3);
-const SCHEMA = 'bench_kpis';
+// A different schema per history size keeps both (KPI_BENCH_SCHEMA=bench_kpis_small with a small KPI_BENCH_TICKETS).
+const SCHEMA = process.env.KPI_BENCH_SCHEMA ?? 'bench_kpis';
 const range = { from: new Date('2026-04-01T00:00:00Z'), to: new Date('2026-05-01T00:00:00Z') };
 const query = { ...range, ...resolveKpiOptions({ timeZone: 'UTC' }), by: 'agent' as const, period: 'month' as const };
 

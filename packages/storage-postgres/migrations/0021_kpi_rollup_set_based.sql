@@ -73,7 +73,8 @@ WITH tk AS MATERIALIZED (
   SELECT c.ticket_id, c.ms, c.seq,
          (SELECT min(i.id) FROM _sb_.messages i
            WHERE i.created_at >= to_timestamp((c.ms - 1) / 1000.0) AND i.created_at < to_timestamp((c.ms + 1) / 1000.0)
-             AND i.ticket_id = c.ticket_id AND i.direction = 'inbound' AND (extract(epoch FROM i.created_at) * 1000)::bigint = c.ms) AS fi
+             -- (|| '': look the instant up in messages_created, not the ticket's whole history)
+             AND i.ticket_id || '' = c.ticket_id AND i.direction = 'inbound' AND (extract(epoch FROM i.created_at) * 1000)::bigint = c.ms) AS fi
     FROM (SELECT e.ticket_id, (extract(epoch FROM e.at) * 1000)::bigint AS ms, min(e.seq) AS seq
             FROM _sb_.ticket_events e WHERE e.type = 'closed' AND e.at < to_timestamp(p_to / 1000.0) GROUP BY 1, 2) c
 ), s1 AS (

@@ -10,6 +10,20 @@ export type IdPrefix = 'cus' | 'tkt' | 'msg' | 'agt' | 'evt' | 'not' | 'aud' | '
 let lastMs = 0;
 let counter = 0;
 
+// Random bytes drawn from the OS in blocks: one system call per 680 ids instead of one per id
+// (it showed in inbound profiles).
+const POOL_BYTES = 4_080;
+let pool = randomBytes(POOL_BYTES);
+let offset = 0;
+function randomHex6(): string {
+  if (offset + 6 > POOL_BYTES) {
+    pool = randomBytes(POOL_BYTES);
+    offset = 0;
+  }
+  offset += 6;
+  return pool.toString('hex', offset - 6, offset);
+}
+
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
   // A per-process counter keeps ids minted in the same millisecond strictly increasing.
   if (nowMs <= lastMs) {
@@ -21,5 +35,5 @@ export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
   }
   const time = nowMs.toString(16).padStart(12, '0');
   const seq = counter.toString(16).padStart(4, '0');
-  return `${prefix}_${time}${seq}${randomBytes(6).toString('hex')}`;
+  return `${prefix}_${time}${seq}${randomHex6()}`;
 }

@@ -106,6 +106,12 @@ export interface SwitchboardOptions {
     handoffReply?: string | null;
     /** Bot replies stay silent once a human replied on the ticket: ever (null, default) or within this many ms. */
     botReplyGuardMs?: number | null;
+    /**
+     * Inbound evaluation reuses the rules it read from the store for this long (default 5 s; 0
+     * reads them for every message). Changes made through this instance apply at once; changes
+     * made by another instance on the same store, within this time.
+     */
+    rulesCacheMs?: number;
   };
   /** How often background work runs: auto-close and draining the queue (default 1 min). */
   maintenanceIntervalMs?: number;
@@ -392,7 +398,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
       reopenWindowMs: nonNegative(options.tickets?.reopenWindowMs, 'tickets.reopenWindowMs', 30 * MINUTE_MS) ?? 0,
       onTemplateStatus: (channelId, event) => this.templates.applyStatus(channelId, event),
     });
-    this.triggers = new TriggerService(ctx, (id) => this.hours.exists(id));
+    this.triggers = new TriggerService(ctx, (id) => this.hours.exists(id), nonNegative(options.triggers?.rulesCacheMs, 'triggers.rulesCacheMs', 5_000) ?? 0);
     const notify = options.notifications ?? {};
     if (notify.defaultChannel !== undefined) ctx.channel(notify.defaultChannel);
     this.#dispatcher = new NotificationDispatcher(ctx, { ...dispatcherSettings(notify, (id) => ctx.channel(id)), assertSendable }, notificationChanged);
@@ -411,6 +417,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
           customers: this.customers,
           templates: this.templates,
           router: this.#router,
+          rules: () => this.triggers.rulesForEvaluation(),
           calendarState: (calendarId, at) => this.hours.state(calendarId, at),
         },
         {

@@ -80,7 +80,7 @@ import * as kpis from './repos/kpis.js';
 import * as messages from './repos/messages.js';
 import * as notifications from './repos/notifications.js';
 import * as tickets from './repos/tickets.js';
-import { LiveEventHub, publishEvent } from './repos/live-events.js';
+import { LiveEventHub, LiveEventPublisher } from './repos/live-events.js';
 import { searchMessages } from './repos/search.js';
 
 export interface PostgresStoreConfig {
@@ -148,9 +148,10 @@ export class PostgresStore implements Store {
   // ------------------------------------------------------------------ live events
 
   readonly #live = new LiveEventHub(() => this.db);
+  readonly #publisher = new LiveEventPublisher(() => this.db);
 
   publishEvent(event: LiveEvent): Promise<void> {
-    return publishEvent(this.db, event);
+    return this.#publisher.publish(event);
   }
   subscribeEvents(listener: (event: LiveEvent) => void): Promise<() => Promise<void>> {
     return this.#live.subscribe(listener);

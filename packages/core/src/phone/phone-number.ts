@@ -43,6 +43,9 @@ export function normalizePhone(input: string, options: NormalizePhoneOptions = {
   let text = toLatinDigits(input.trim());
   if (text.startsWith('00')) text = `+${text.slice(2)}`;
   const country = options.defaultCountry?.toUpperCase() as CountryCode | undefined;
+  const key = `${country ?? ''}|${text}`;
+  const known = recentlyValid.get(key);
+  if (known !== undefined) return known;
   const parsed = parsePhoneNumberFromString(text, country ? { defaultCountry: country } : undefined);
   if (!parsed) {
     throw new InvalidPhoneError(
@@ -55,8 +58,15 @@ export function normalizePhone(input: string, options: NormalizePhoneOptions = {
   if (!reparsed || !reparsed.isValid()) {
     throw new InvalidPhoneError(`"${input}" is not a valid phone number.`, { input });
   }
+  if (recentlyValid.size >= RECENT_LIMIT) recentlyValid.clear();
+  recentlyValid.set(key, reparsed.number);
   return reparsed.number;
 }
+
+// libphonenumber's full-metadata parse is the costliest step of an inbound message, and the
+// same senders write again and again: remember recent valid results (a bounded, cleared map).
+const RECENT_LIMIT = 10_000;
+const recentlyValid = new Map<string, E164>();
 
 /**
  * Maps the digit strings WhatsApp uses for some countries to the number's real E.164 digits:

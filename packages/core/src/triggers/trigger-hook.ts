@@ -37,6 +37,8 @@ export interface TriggerDeps {
   customers: CustomerService;
   templates: TemplateService;
   router: Router;
+  /** The rules to evaluate, in order (may be cached). */
+  rules: () => Promise<Trigger[]>;
   calendarState: (calendarId: string, at: Date) => Promise<CalendarState>;
 }
 
@@ -106,7 +108,7 @@ export function triggerHook(ctx: CoreContext, deps: TriggerDeps, settings: Trigg
         await handoff(ticket, { type: 'customer', id: customer.id }, 'handoff keyword');
         return;
       }
-      const rules = (await ctx.store.listTriggers()).filter(
+      const rules = (await deps.rules()).filter(
         (t) => t.enabled && (t.channelId === null || t.channelId === channelId) && (t.branch === null || t.branch === ticket.branch),
       );
       let current = ticket;

@@ -14,10 +14,39 @@ import type { Trigger } from './trigger-model.js';
 export class TriggerService {
   readonly #ctx: CoreContext;
   readonly #calendarExists: (id: string) => Promise<boolean>;
+  readonly #cacheMs: number;
+  /** Rules as last read for evaluation, and when (cleared by every change made here). */
+  #cached: { rules: Promise<Trigger[]>; at: number } | undefined;
 
-  constructor(ctx: CoreContext, calendarExists: (id: string) => Promise<boolean>) {
+  /** `cacheMs`: how long evaluation reuses the rules it read (0: read them for every message). */
+  constructor(ctx: CoreContext, calendarExists: (id: string) => Promise<boolean>, cacheMs = 0) {
     this.#ctx = ctx;
     this.#calendarExists = calendarExists;
+    this.#cacheMs = cacheMs;
+  }
+
+  /**
+   * The rules inbound evaluation uses: read from the store at most once per `cacheMs` of the
+   * clock. This instance's own changes apply at once; another instance's within `cacheMs`.
+   */
+  rulesForEvaluation(): Promise<Trigger[]> {
+    const now = this.#ctx.clock.now().getTime();
+    const cached = this.#cached;
+    if (cached && now - cached.at < this.#cacheMs && now >= cached.at) return cached.rules;
+    const rules = this.#ctx.store.listTriggers();
+    if (this.#cacheMs > 0) {
+      const entry = { rules, at: now };
+      this.#cached = entry;
+      // A failed read is not remembered.
+      rules.catch(() => {
+        if (this.#cached === entry) this.#cached = undefined;
+      });
+    }
+    return rules;
+  }
+
+  #invalidate(): void {
+    this.#cached = undefined;
   }
 
   /** @throws ValidationError, UnknownChannelError, NotFoundError */
@@ -25,6 +54,7 @@ export class TriggerService {
     const data = parseInput(createTriggerSchema, input, 'trigger');
     await this.#checkReferences(data);
     const trigger = await this.#ctx.store.createTrigger({ ...data, at: this.#ctx.clock.now() });
+    this.#invalidate();
     await this.#audit(actor, 'trigger.created', trigger.id, { name: trigger.name, priority: trigger.priority });
     return trigger;
   }
@@ -37,6 +67,7 @@ export class TriggerService {
     parseInput(createTriggerSchema, stripMeta(merged), 'trigger');
     await this.#checkReferences(merged);
     const trigger = await this.#ctx.store.updateTrigger(id, { ...data, at: this.#ctx.clock.now() });
+    this.#invalidate();
     if (!trigger) throw new NotFoundError('trigger', id);
     await this.#audit(actor, 'trigger.updated', id, { fields: Object.keys(data) });
     return trigger;
@@ -44,7 +75,9 @@ export class TriggerService {
 
   /** @throws NotFoundError */
   async delete(id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
-    if (!(await this.#ctx.store.deleteTrigger(id))) throw new NotFoundError('trigger', id);
+    const deleted = await this.#ctx.store.deleteTrigger(id);
+    this.#invalidate();
+    if (!deleted) throw new NotFoundError('trigger', id);
     await this.#audit(actor, 'trigger.deleted', id, {});
   }
 

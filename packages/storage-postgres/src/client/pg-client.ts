@@ -32,7 +32,19 @@ export class PgClient implements SqlClient {
     this.schema = options.schema;
     this.#sql = schemaRewriter(options.schema);
     this.#pool.on('error', this.#onPoolError);
+    this.#pool.on('connect', this.#onConnect);
   }
+
+  /**
+   * Every connection keeps a listener for 'error' its whole life. node-postgres reports a
+   * terminated connection through the running query *and* as an 'error' event, sometimes while
+   * the pool is handing the connection from one caller to the next with no listener attached;
+   * an 'error' with no listener would crash the host process. The query failures still reach
+   * their callers, and the pool discards the broken connection.
+   */
+  readonly #onConnect = (client: pg.PoolClient): void => {
+    client.on('error', ignoreError);
+  };
 
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]> {
     return run(this.#pool, this.#sql(text), params);
@@ -87,7 +99,10 @@ export class PgClient implements SqlClient {
       throw mapSqlError(error, this.kind);
     } finally {
       client.off('error', onConnectionError);
-      // A broken connection is destroyed, never handed to the next caller.
+      // A broken connection is destroyed, never handed to the next caller. A terminated
+      // connection reports twice (the server's FATAL message, then the socket closing): the
+      // second report must still find a listener.
+      if (broken) client.on('error', ignoreError);
       client.release(broken ?? undefined);
     }
   }
@@ -106,9 +121,14 @@ export class PgClient implements SqlClient {
     await Promise.all([...this.#listeners].map((l) => l.stop()));
     this.#listeners.clear();
     if (this.#ownsPool) await this.#pool.end();
-    else this.#pool.off('error', this.#onPoolError);
+    else {
+      this.#pool.off('error', this.#onPoolError);
+      this.#pool.off('connect', this.#onConnect);
+    }
   }
 }
+
+const ignoreError = (): void => {};
 
 async function run<R>(target: Queryable, text: string, params: readonly unknown[] | undefined): Promise<R[]> {
   try {
@@ -123,7 +143,7 @@ async function run<R>(target: Queryable, text: string, params: readonly unknown[
 class PgListener {
   #client: pg.PoolClient | undefined;
   /** Removes this listener's handlers from `#client` (which goes back to the pool afterwards). */
-  #detach: (() => void) | undefined;
+  #detach: ((discarding: boolean) => void) | undefined;
   #stopped = false;
   #retryMs = RECONNECT_MIN_MS;
   #timer: NodeJS.Timeout | undefined;
@@ -143,13 +163,15 @@ class PgListener {
     const onNotification = (message: pg.Notification): void => {
       if (message.channel === this.channel) this.handlers.onPayload(message.payload ?? '');
     };
-    const detach = (): void => {
+    const detach = (discarding: boolean): void => {
       client.off('notification', onNotification);
       client.off('error', onLost);
       client.off('end', onLost);
+      // A connection being discarded may still report (a terminated one reports twice).
+      if (discarding) client.on('error', ignoreError);
     };
     const onLost = (): void => {
-      detach();
+      detach(true);
       if (this.#client !== client) return;
       this.#client = undefined;
       client.release(true);
@@ -161,7 +183,7 @@ class PgListener {
     try {
       await client.query(`LISTEN "${this.channel}"`);
     } catch (error) {
-      detach();
+      detach(true);
       client.release(true);
       throw mapSqlError(error, 'postgres');
     }
@@ -199,10 +221,10 @@ class PgListener {
     this.#detach = undefined;
     try {
       await client.query(`UNLISTEN "${this.channel}"`);
-      detach?.();
+      detach?.(false);
       client.release();
     } catch {
-      detach?.();
+      detach?.(true);
       client.release(true);
     }
   }

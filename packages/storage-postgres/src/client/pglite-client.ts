@@ -94,7 +94,13 @@ export class PgliteClient implements SqlClient {
 
   async #serial<T>(task: () => Promise<T>): Promise<T> {
     try {
-      return await this.#queue.add(task);
+      return await this.#queue.add(async () => {
+        // PGlite runs each statement synchronously in WebAssembly and resolves on the microtask
+        // queue, so a burst of statements would never let timers or I/O of the host process run
+        // (an HTTP server embedding it would stall). One macrotask turn per call keeps them going.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return task();
+      });
     } catch (error) {
       throw mapSqlError(error, this.kind);
     }

@@ -12,7 +12,6 @@ import {
   type TicketEventType,
   type TicketQuery,
   type TicketStatus,
-  ticketAfterAssign,
   ticketAfterQueue,
   ticketAfterStatusChange,
 } from '@switchboard/core';
@@ -127,30 +126,21 @@ export async function saveTicketChange(
 }
 
 
+/** One round trip: `_sb_.assign_ticket` (migration 0013) locks, checks capacity and writes. */
 export async function assignTicket(client: SqlClient, input: AssignTicketInput): Promise<AssignTicketResult> {
-  return client.transaction(async (tx) => {
-    const current = await lockTicket(tx, input.ticketId);
-    if (!current) return { ok: false, reason: 'ticket_not_found', ticket: null };
-    if (current.status === 'closed') return { ok: false, reason: 'ticket_closed', ticket: current };
-    if (!matches(current, input.expect)) return { ok: false, reason: 'conflict', ticket: current };
-    // The agent row lock serializes every assignment to this agent (guarantee 3). The load is
-    // counted by a later statement: its snapshot is taken after the lock was granted, so it sees
-    // every assignment committed before ours (a subquery in the locking SELECT would not).
-    const agents = await tx.query<Row>('SELECT status, capacity FROM _sb_.agents WHERE id = $1 FOR UPDATE', [input.agentId]);
-    const load = agents[0]
-      ? Number((await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM _sb_.tickets WHERE assignee_id = $1 AND status <> 'closed'`, [input.agentId]))[0]!.n)
-      : 0;
-    const agent = agents[0];
-    if (!agent) return { ok: false, reason: 'agent_not_found', ticket: current };
-    if (current.assigneeId === input.agentId) return { ok: false, reason: 'already_assigned', ticket: current };
-    if (input.requireOnline && agent.status !== 'online') return { ok: false, reason: 'agent_offline', ticket: current };
-    if (load >= Number(agent.capacity)) return { ok: false, reason: 'at_capacity', ticket: current };
-    const next = ticketAfterAssign(current, input.agentId, input.at);
-    await tx.query('UPDATE _sb_.agents SET last_assigned_at = $2 WHERE id = $1', [input.agentId, input.at]);
-    const { ticket, event } = await saveTicketChange(tx, current, next, { type: input.kind, actor: input.actor, reason: input.reason, at: input.at });
-    return { ok: true, ticket, event, previousAssigneeId: current.assigneeId };
-  });
+  const rows = await client.query<{ r: AssignReply | string }>('SELECT _sb_.assign_ticket($1::text::jsonb) AS r', [
+    JSON.stringify({ ...input, eventId: newId('evt') }),
+  ]);
+  const raw = rows[0]!.r;
+  const reply = typeof raw === 'string' ? (JSON.parse(raw) as AssignReply) : raw;
+  const ticket = reply.ticket ? ticketRow(reply.ticket) : null;
+  if (!reply.ok) return { ok: false, reason: reply.reason, ticket } as AssignTicketResult;
+  return { ok: true, ticket: ticket!, event: ticketEventRow(reply.event!), previousAssigneeId: reply.previousAssigneeId ?? null };
 }
+
+type AssignReply =
+  | { ok: true; ticket: Row; event: Row; previousAssigneeId: string | null }
+  | { ok: false; reason: Extract<AssignTicketResult, { ok: false }>['reason']; ticket: Row | null; event?: undefined; previousAssigneeId?: undefined };
 
 export async function queueTicket(client: SqlClient, input: QueueTicketInput): Promise<TicketChangeResult> {
   try {

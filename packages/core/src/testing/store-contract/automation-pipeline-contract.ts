@@ -59,6 +59,33 @@ export function automationPipelineContract(options: StoreContractOptions): void 
       expect(closed).toMatchObject({ type: 'closed', actor: { type: 'bot' }, reason: 'trigger: thanks' });
     });
 
+    it("applies this instance's rule changes at once and another instance's within rulesCacheMs", async () => {
+      const a = await desk({ triggers: { rulesCacheMs: 5_000 } });
+      const b = await desk({ sameStoreAs: a, triggers: { rulesCacheMs: 5_000 } });
+      await b.sim.receive({ from: phone(1), text: 'one' }); // b reads the (empty) rules now
+      const rule = await a.sb.triggers.create({ name: 'hello', match: { kind: 'any' }, action: { type: 'reply', text: 'Hello!' } });
+      await a.sim.receive({ from: phone(2), text: 'two' });
+      expect(received(a, 2)).toEqual(['Hello!']);
+      await b.sim.receive({ from: phone(1), text: 'three' });
+      expect(received(b, 1)).toEqual([]);
+      await a.clock.advance(5_000);
+      await b.sim.receive({ from: phone(1), text: 'four' });
+      expect(received(b, 1)).toEqual(['Hello!']);
+      // Same for a change and a deletion made here: no stale rule acts on this instance.
+      await b.sb.triggers.update(rule.id, { action: { type: 'reply', text: 'Changed' } });
+      await b.sim.receive({ from: phone(3), text: 'five' });
+      expect(received(b, 3)).toEqual(['Changed']);
+      await b.sb.triggers.delete(rule.id);
+      await b.sim.receive({ from: phone(4), text: 'six' });
+      expect(received(b, 4)).toEqual([]);
+      // With the cache off, another instance's change applies to the next message.
+      const c = await desk({ sameStoreAs: a, triggers: { rulesCacheMs: 0 } });
+      await c.sim.receive({ from: phone(5), text: 'seven' });
+      await a.sb.triggers.create({ name: 'again', match: { kind: 'any' }, action: { type: 'reply', text: 'Again' } });
+      await c.sim.receive({ from: phone(5), text: 'eight' });
+      expect(received(c, 5)).toEqual(['Again']);
+    });
+
     it('fires a rule at most once per customer per cooldown', async () => {
       const d = await desk();
       await d.sb.triggers.create({ name: 'hello', match: { kind: 'exact', value: 'hi' }, action: { type: 'reply', text: 'Hello!' }, cooldownMs: HOUR_MS });

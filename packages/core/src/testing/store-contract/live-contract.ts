@@ -99,11 +99,22 @@ export function liveContract(h: ContractHarness, options: StoreContractOptions):
         expect(seenByB.filter((e) => e.name === 'agent.status_changed')).toHaveLength(3);
       }, WAIT);
 
+      // Every event an instance produced while both listened reaches the other. Events from before
+      // a subscription (a desk starting up) may arrive only remotely, and deliveries from one
+      // instance need not keep their order, so this waits for the set, not a sequence.
+      await vi.waitFor(() => {
+        for (const [mine, theirs, origin] of [
+          [seenByA, seenByB, 'inst-a'],
+          [seenByB, seenByA, 'inst-b'],
+        ] as const) {
+          const own = mine.filter((e) => e.origin === origin).map((e) => e.id);
+          expect(theirs.map((e) => e.id)).toEqual(expect.arrayContaining(own));
+        }
+      }, WAIT);
       for (const seen of [seenByA, seenByB]) {
         expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
         expect(seen.map((e) => e.name)).toEqual(expect.arrayContaining(['message.received', 'ticket.created', 'ticket.assigned', 'agent.status_changed']));
       }
-      expect(seenByB.map((e) => e.id).sort()).toEqual(seenByA.map((e) => e.id).sort());
       // Host handlers run only where the change happened.
       expect(a.seen['message.received']).toHaveLength(1);
       expect(b.seen['message.received']).toBeUndefined();

@@ -385,14 +385,18 @@ export function notificationsPipelineContract(options: StoreContractOptions): vo
       // The provider holds the first send open while the process is asked to stop.
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
+      let reached!: () => void;
+      const sendReached = new Promise<void>((resolve) => (reached = resolve));
       const send = slow.sim.send.bind(slow.sim);
       slow.sim.send = async (message) => {
+        reached();
         await gate;
         return send(message);
       };
       for (let i = 0; i < 5; i++) await owner.sb.notifications.send({ key: `stop:${i}`, to: phone(i), text: 'x' });
       void slow.sb.notifications.dispatch();
-      for (let i = 0; i < 100 && (await owner.sb.notifications.counts()).sending < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      await sendReached;
+      expect((await owner.sb.notifications.counts()).sending).toBe(5);
       const stopping = slow.sb.stop();
       release();
       await stopping;

@@ -81,7 +81,7 @@ describe.skipIf(!url)('connection loss on a Postgres server', () => {
     const stop = await store.subscribeEvents((e) => seen.push(e.id));
     const event = (id: string): LiveEvent => ({ id, name: 'message.sent', origin: 'test', at: new Date().toISOString(), data: {} }) as LiveEvent;
     await store.publishEvent(event('before'));
-    await vi.waitFor(() => expect(seen).toContain('before'), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(() => expect(seen).toContain('before'), { timeout: 20_000, interval: 20 });
     await admin!.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [appName]);
     // Events during the gap may be lost (documented); keep publishing until one arrives again.
     let n = 0;

@@ -5,7 +5,8 @@ import type { Store } from '../../store/store.js';
 import type { ContractHarness, StoreContractOptions } from './harness.js';
 import { overriding, phone, usePipeline } from './pipeline-harness.js';
 
-const WAIT = { timeout: 5_000, interval: 10 };
+// Generous: it only bounds a failure; a passing wait returns as soon as the events arrive.
+const WAIT = { timeout: 20_000, interval: 10 };
 
 const liveEvent = (origin: string, preview: string): LiveEvent => ({
   id: `evt_${origin}_${Math.random().toString(36).slice(2)}`,

@@ -178,7 +178,7 @@ export interface Switchboard extends Pick<EventEmitter<SwitchboardEvents>, 'on' 
   dispatch(channelId: string, event: DriverEvent): Promise<void>;
   /** Ingest one customer message and get the outcome (stored message, ticket, customer, or duplicate). */
   receive(channelId: string, event: MessageReceivedEvent): Promise<InboundResult>;
-  /** Run background work now: auto-close idle tickets, then drain the queue. */
+  /** Run background work now: auto-close idle tickets, drain the queue, drop day-old unmatched receipts. */
   runMaintenance(): Promise<void>;
 }
 
@@ -264,6 +264,9 @@ function isDriver(value: unknown): value is Driver {
   const d = value as Driver | null;
   return !!d && typeof d === 'object' && typeof d.send === 'function' && typeof d.start === 'function' && typeof d.stop === 'function' && !!d.capabilities;
 }
+
+/** Buffered receipts for messages never recorded are dropped after a day (see `Store.purgeEarlyReceipts`). */
+const EARLY_RECEIPT_TTL_MS = 24 * 60 * MINUTE_MS;
 
 function nonNegative(value: number | null | undefined, path: string, fallback: number | null): number | null {
   if (value === undefined) return fallback;
@@ -504,6 +507,9 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
     try {
       await this.tickets.closeInactive();
       await this.#router.drain();
+      if (this.store.purgeEarlyReceipts) {
+        await this.store.purgeEarlyReceipts({ receivedBefore: new Date(this.clock.now().getTime() - EARLY_RECEIPT_TTL_MS) });
+      }
     } catch (error) {
       this.#logger.error({ err: errorForLog(error) }, 'maintenance failed');
       (this.emit as (n: string, p: unknown) => boolean)('error', { error: error as Error, context: 'maintenance' });

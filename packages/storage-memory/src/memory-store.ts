@@ -621,6 +621,17 @@ export class MemoryStore implements Store {
     return { outcome: 'applied', message: clone(message), previous };
   }
 
+  async purgeEarlyReceipts(input: { receivedBefore: Date }): Promise<number> {
+    let purged = 0;
+    for (const [bufferKey, receipt] of this.#earlyReceipts) {
+      if (receipt.at.getTime() < input.receivedBefore.getTime()) {
+        this.#earlyReceipts.delete(bufferKey);
+        purged++;
+      }
+    }
+    return purged;
+  }
+
   async retryMessage(input: { messageId: string; at: Date }): Promise<Message | null> {
     const message = this.#messages.get(input.messageId);
     if (!message || message.status !== 'failed') return null;

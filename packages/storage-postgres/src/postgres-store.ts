@@ -290,6 +290,9 @@ export class PostgresStore implements Store {
   applyDeliveryStatus(input: ApplyDeliveryStatusInput): Promise<ApplyDeliveryStatusResult> {
     return messages.applyDeliveryStatus(this.db, input);
   }
+  purgeEarlyReceipts(input: { receivedBefore: Date }): Promise<number> {
+    return messages.purgeEarlyReceipts(this.db, input);
+  }
   retryMessage(input: { messageId: string; at: Date }): Promise<Message | null> {
     return messages.retryMessage(this.db, input);
   }

@@ -200,6 +200,13 @@ export interface Store {
    * `completeNotificationAttempt`), unless `bufferIfUnknown` is false.
    */
   applyDeliveryStatus(input: ApplyDeliveryStatusInput): Promise<ApplyDeliveryStatusResult>;
+  /**
+   * Optional: delete buffered receipts (see `applyDeliveryStatus`) whose `at` is before
+   * `receivedBefore`. Receipts for messages this store will never record (sent from the phone or
+   * another system on the same number) would otherwise pile up. Core calls it from maintenance
+   * with a cutoff a day back. Returns how many were deleted.
+   */
+  purgeEarlyReceipts?(input: { receivedBefore: Date }): Promise<number>;
   /** Put a `failed` outbound message back to `pending` for another attempt; null unless it was failed. */
   retryMessage(input: { messageId: string; at: Date }): Promise<Message | null>;
   /** One message, or null. */

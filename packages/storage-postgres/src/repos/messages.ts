@@ -100,6 +100,15 @@ export async function bufferReceipt(db: SqlExecutor, input: ApplyDeliveryStatusI
   );
 }
 
+/** Drop buffered receipts older than the cutoff (for messages never recorded here). */
+export async function purgeEarlyReceipts(db: SqlExecutor, input: { receivedBefore: Date }): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    'WITH gone AS (DELETE FROM _sb_.early_receipts WHERE at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
+    [input.receivedBefore],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 export async function applyDeliveryStatus(client: SqlClient, input: ApplyDeliveryStatusInput): Promise<ApplyDeliveryStatusResult> {
   return client.transaction(async (tx) => {
     let message: Row | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../domain/model.js';
 import type { Store } from '../../store/store.js';
-import { accepted, addAgent, agentActor, at, inbound, system, text, type ContractHarness } from './harness.js';
+import { accepted, addAgent, agentActor, at, HOUR, inbound, system, text, type ContractHarness } from './harness.js';
 
 async function outbound(store: Store, overrides: Partial<Parameters<Store['insertOutboundMessage']>[0]> = {}): Promise<Message> {
   const { ticket } = accepted(await store.ingestInbound(inbound()));
@@ -105,6 +105,29 @@ export function messagesContract(h: ContractHarness): void {
       expect(await h.store.applyDeliveryStatus({ channelId: 'main', providerMessageId: 'wamid.EARLY', status: 'sent', at: at(1) })).toEqual({ outcome: 'buffered' });
       const recorded = await h.store.recordSendResult({ messageId: message.id, status: 'sent', providerMessageId: 'wamid.EARLY', at: at(3) });
       expect(recorded?.status).toBe('delivered');
+    });
+
+    it('purges buffered receipts older than a cutoff and keeps the rest (optional capability)', async (ctx) => {
+      if (!h.store.purgeEarlyReceipts) return ctx.skip();
+      const first = await outbound(h.store);
+      const second = await h.store.insertOutboundMessage({
+        channelId: 'main',
+        ticketId: first.ticketId,
+        customerId: first.customerId,
+        author: agentActor('a1'),
+        content: text('second'),
+        replyToProviderMessageId: null,
+        requireOpenTicket: true,
+        at: at(1),
+      });
+      await h.store.applyDeliveryStatus({ channelId: 'main', providerMessageId: 'wamid.STALE', status: 'delivered', at: at(2) });
+      await h.store.applyDeliveryStatus({ channelId: 'main', providerMessageId: 'wamid.FRESH', status: 'read', at: at(2 * 24 * HOUR) });
+      expect(await h.store.purgeEarlyReceipts({ receivedBefore: at(24 * HOUR) })).toBe(1);
+      expect(await h.store.purgeEarlyReceipts({ receivedBefore: at(24 * HOUR) })).toBe(0);
+      const stale = await h.store.recordSendResult({ messageId: first.id, status: 'sent', providerMessageId: 'wamid.STALE', at: at(3) });
+      expect(stale?.status).toBe('sent');
+      const fresh = await h.store.recordSendResult({ messageId: second.id, status: 'sent', providerMessageId: 'wamid.FRESH', at: at(3) });
+      expect(fresh?.status).toBe('read');
     });
 
     it('matches a receipt by our reference when the provider id was never recorded', async () => {

@@ -379,6 +379,18 @@ export function notificationsPipelineContract(options: StoreContractOptions): vo
       expect(d.sim.sent[0]!.at.getTime()).toBe(start);
     });
 
+    it('maintenance drops receipts buffered a day ago for messages never recorded, and keeps newer ones', async (ctx) => {
+      const d = await desk({ maintenanceIntervalMs: HOUR_MS, notifications: { dispatcher: { pollIntervalMs: HOUR_MS } } });
+      if (!d.store.purgeEarlyReceipts) return ctx.skip();
+      // A status webhook for a message sent from the phone, outside Switchboard: buffered, never matched.
+      await d.sb.dispatch('main', { type: 'message.status', providerMessageId: 'wamid.ELSEWHERE', status: 'delivered', timestamp: d.clock.now() });
+      await d.clock.advance(23 * HOUR_MS);
+      await d.sb.dispatch('main', { type: 'message.status', providerMessageId: 'wamid.RECENT', status: 'read', timestamp: d.clock.now() });
+      await d.clock.advance(HOUR_MS + 1);
+      await d.sb.runMaintenance();
+      expect(await d.store.purgeEarlyReceipts({ receivedBefore: d.clock.now() })).toBe(1);
+    });
+
     it('gives back claimed notifications it has not started when stopped, and another dispatcher sends them', async () => {
       const owner = await desk({ ...fast, notifications: { ...fast.notifications, dispatcher: { enabled: false } } });
       const slow = await desk({ sameStoreAs: owner, notifications: { rateLimits: { main: { ratePerSecond: 10, concurrency: 1 } } } });

@@ -97,6 +97,18 @@ export function userStoreContract(name: string, lifecycle: { open(): Promise<Use
       expect(await users.findSession(`${prefix}-h2`, at(1))).toBeNull();
     });
 
+    it('deletes expired sessions and keeps live ones', async () => {
+      const user = await users.createUser(input());
+      const expired = { tokenHash: `${prefix}-old`, userId: user.id, createdAt: T0, expiresAt: at(60) };
+      const live = { tokenHash: `${prefix}-live`, userId: user.id, createdAt: T0, expiresAt: at(120) };
+      await users.createSession(expired);
+      await users.createSession(live);
+      expect(await users.deleteExpiredSessions(at(60))).toBeGreaterThanOrEqual(1);
+      // Asked about a moment before it expired, a deleted session is still not found: the row is gone.
+      expect(await users.findSession(`${prefix}-old`, at(1))).toBeNull();
+      expect(await users.findSession(`${prefix}-live`, at(1))).toEqual({ session: live, user });
+    });
+
     it('deleting a user deletes their sessions; false when missing', async () => {
       const user = await users.createUser(input());
       await users.createSession({ tokenHash: `${prefix}-h`, userId: user.id, createdAt: T0, expiresAt: at(60) });

@@ -65,6 +65,7 @@ export class AuthService {
     const token = newSessionToken();
     const expiresAt = new Date(now.getTime() + this.settings.sessionTtlMs);
     await this.users.createSession({ tokenHash: hashToken(token), userId: record.id, createdAt: now, expiresAt });
+    await this.users.deleteExpiredSessions(now);
     const { passwordHash: _hash, ...user } = record;
     return { token, user, expiresAt };
   }

@@ -72,6 +72,16 @@ export function memoryUserStore(): UserStore {
     async deleteUserSessions(userId) {
       for (const [hash, s] of sessions) if (s.userId === userId) sessions.delete(hash);
     },
+    async deleteExpiredSessions(at) {
+      let deleted = 0;
+      for (const [hash, s] of sessions) {
+        if (s.expiresAt <= at) {
+          sessions.delete(hash);
+          deleted++;
+        }
+      }
+      return deleted;
+    },
     async getLoginAttempts(username) {
       const key = username.toLowerCase();
       return { ...(attempts.get(key) ?? { username: key, failures: 0, lockedUntil: null }) };

@@ -43,6 +43,10 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         PRIMARY KEY (user_id, ticket_id)
       );`,
   },
+  {
+    version: 2,
+    sql: `CREATE INDEX srv_sessions_expiry ON _sb_.srv_sessions (expires_at);`,
+  },
 ];
 
 type Row = Record<string, unknown>;
@@ -168,6 +172,9 @@ export function sqlUserStore(client: () => SqlClient): UserStore {
     },
     async deleteUserSessions(userId) {
       await q('DELETE FROM _sb_.srv_sessions WHERE user_id = $1', [userId]);
+    },
+    async deleteExpiredSessions(at) {
+      return (await q('DELETE FROM _sb_.srv_sessions WHERE expires_at <= $1 RETURNING 1', [at])).length;
     },
 
     async getLoginAttempts(username) {

@@ -103,6 +103,8 @@ export interface UserStore {
   deleteSession(tokenHash: string): Promise<void>;
   /** Log a user out everywhere (password change, disable). */
   deleteUserSessions(userId: string): Promise<void>;
+  /** Delete every session expired at `at` (called on each login, so the table does not grow forever); returns how many. */
+  deleteExpiredSessions(at: Date): Promise<number>;
 
   /** Current attempts for a name (failures 0 when none recorded). */
   getLoginAttempts(username: string): Promise<LoginAttempts>;

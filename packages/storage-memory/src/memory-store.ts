@@ -467,11 +467,15 @@ export class MemoryStore implements Store {
     return page(items, query.limit, query.cursor, true);
   }
 
-  async listQueuedTickets(query: { limit: number; channelId?: string }): Promise<Ticket[]> {
+  async listQueuedTickets(query: { limit: number; channelId?: string; after?: { queuedAt: Date; id: string } }): Promise<Ticket[]> {
+    const order = (a: { queuedAt: Date | null; id: string }, b: { queuedAt: Date | null; id: string }): number =>
+      (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const after = query.after;
     return [...this.#queued]
       .map((id) => this.#tickets.get(id)!)
       .filter((t) => query.channelId === undefined || t.channelId === query.channelId)
-      .sort((a, b) => (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1))
+      .filter((t) => !after || order(t, after) > 0)
+      .sort(order)
       .slice(0, query.limit)
       .map(clone);
   }

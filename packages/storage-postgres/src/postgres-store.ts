@@ -260,7 +260,7 @@ export class PostgresStore implements Store {
   listTickets(query: TicketQuery): Promise<Page<Ticket>> {
     return tickets.listTickets(this.db, query);
   }
-  listQueuedTickets(query: { limit: number; channelId?: string }): Promise<Ticket[]> {
+  listQueuedTickets(query: { limit: number; channelId?: string; after?: { queuedAt: Date; id: string } }): Promise<Ticket[]> {
     return tickets.listQueuedTickets(this.db, query);
   }
   listInactiveTickets(query: { inactiveSince: Date; limit: number }): Promise<Ticket[]> {

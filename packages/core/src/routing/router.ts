@@ -106,21 +106,23 @@ export class Router {
   }
 
   async #drainOnce(): Promise<void> {
+    // Tickets with the same channel+branch+skills compete for the same agents (and hours): once
+    // one finds no candidate, the rest of that group cannot be placed in this pass either. The
+    // pass walks the whole queue page by page, so tickets that cannot be placed (a branch with
+    // nobody online) never hide younger ones that can.
+    const exhausted = new Set<string>();
+    let after: { queuedAt: Date; id: string } | undefined;
     for (;;) {
-      const queued = await this.#ctx.store.listQueuedTickets({ limit: DRAIN_BATCH });
-      if (queued.length === 0) return;
-      // Tickets with the same channel+branch+skills compete for the same agents (and hours): once
-      // one finds no candidate, the rest of that group cannot be placed in this pass either.
-      const exhausted = new Set<string>();
-      let assigned = 0;
+      const queued = await this.#ctx.store.listQueuedTickets({ limit: DRAIN_BATCH, ...(after ? { after } : {}) });
       for (const ticket of queued) {
         const group = `${ticket.channelId}|${ticket.branch ?? ''}|${[...ticket.skills].sort().join(',')}`;
         if (exhausted.has(group)) continue;
         const outcome = await this.#tryRoute(ticket);
-        if (outcome.assigned) assigned++;
-        else if (outcome.noAgent) exhausted.add(group);
+        if (!outcome.assigned && outcome.noAgent) exhausted.add(group);
       }
-      if (assigned === 0 || queued.length < DRAIN_BATCH) return;
+      if (queued.length < DRAIN_BATCH) return;
+      const last = queued.at(-1)!;
+      after = { queuedAt: last.queuedAt ?? new Date(0), id: last.id };
     }
   }
 

@@ -151,8 +151,11 @@ export interface Store {
   getTicket(id: string): Promise<Ticket | null>;
   /** Tickets matching every given filter, newest first. */
   listTickets(query: TicketQuery): Promise<Page<Ticket>>;
-  /** `queued` tickets, the longest-waiting first (by `queuedAt`, then id). */
-  listQueuedTickets(query: { limit: number; channelId?: string }): Promise<Ticket[]>;
+  /**
+   * `queued` tickets, the longest-waiting first (by `queuedAt`, then id). `after` continues
+   * from a ticket of a previous page (its `queuedAt` and id): only tickets after it in that order.
+   */
+  listQueuedTickets(query: { limit: number; channelId?: string; after?: { queuedAt: Date; id: string } }): Promise<Ticket[]>;
   /**
    * `open` and `pending` tickets whose `lastActivityAt` is at or before `inactiveSince`, oldest
    * activity first. Queued tickets are never listed: their customer is waiting on the business.

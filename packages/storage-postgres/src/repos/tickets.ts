@@ -48,11 +48,12 @@ export async function listTickets(db: SqlExecutor, query: TicketQuery): Promise<
   return pageOf(rows, query.limit, ticketRow);
 }
 
-export async function listQueuedTickets(db: SqlExecutor, query: { limit: number; channelId?: string }): Promise<Ticket[]> {
+export async function listQueuedTickets(db: SqlExecutor, query: { limit: number; channelId?: string; after?: { queuedAt: Date; id: string } }): Promise<Ticket[]> {
   const rows = await db.query<Row>(
     `SELECT * FROM _sb_.tickets WHERE status = 'queued' AND ($1::text IS NULL OR channel_id = $1)
+       AND ($3::timestamptz IS NULL OR (queued_at, id) > ($3, $4::text))
      ORDER BY queued_at, id LIMIT $2`,
-    [query.channelId ?? null, query.limit],
+    [query.channelId ?? null, query.limit, query.after?.queuedAt ?? null, query.after?.id ?? null],
   );
   return rows.map(ticketRow);
 }

@@ -80,6 +80,22 @@ export function pipelineContract(options: StoreContractOptions): void {
       expect(seen['ticket.assigned']).toHaveLength(75);
     }, 120_000); // a single-connection store (PGlite) serializes all 1,000 pipelines
 
+    it('a drain reaches tickets behind more than a page of tickets nobody can take', async () => {
+      // Every ticket from this channel starts in branch giza, where nobody works.
+      const { sb, sim, clock } = await desk({ branch: 'giza' });
+      await sb.agents.create({ id: 'a1', name: 'Mona', capacity: 5, status: 'offline', branch: 'alex' });
+      for (let i = 0; i < 205; i++) await sim.receive({ from: phone(300 + i), text: `waiting ${i}` });
+      await clock.advance(60_000);
+      await sim.receive({ from: phone(600), text: 'I am in Alexandria' });
+      const customer = await sb.customers.findByPhone(phone(600));
+      const youngest = (await sb.customers.tickets(customer!.id)).items[0]!;
+      await sb.tickets.transfer(youngest.id, { branch: 'alex' });
+      expect((await sb.tickets.get(youngest.id)).status).toBe('queued');
+      await sb.agents.setStatus('a1', 'online');
+      expect(await sb.tickets.get(youngest.id)).toMatchObject({ status: 'open', assigneeId: 'a1' });
+      expect((await sb.tickets.list({ status: 'queued', limit: 500 })).items).toHaveLength(205);
+    }, 120_000);
+
     it('queues new work while agents are offline and drains it oldest first when one comes back', async () => {
       const { sb, sim, clock } = await desk();
       await sb.agents.create({ id: 'a1', name: 'Mona', capacity: 2, status: 'online' });

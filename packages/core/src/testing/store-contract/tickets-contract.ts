@@ -165,6 +165,10 @@ export function ticketsContract(h: ContractHarness): void {
       await queuedTicket(h.store, { at: at(7), channelId: 'other' });
       expect((await h.store.listQueuedTickets({ limit: 10, channelId: 'main' })).map((t) => t.id)).toEqual([early.id, middle.id, late.id]);
       expect(await h.store.listQueuedTickets({ limit: 2 })).toHaveLength(2);
+      // The next page starts after a given ticket of the previous one.
+      const next = await h.store.listQueuedTickets({ limit: 10, channelId: 'main', after: { queuedAt: early.queuedAt!, id: early.id } });
+      expect(next.map((t) => t.id)).toEqual([middle.id, late.id]);
+      expect(await h.store.listQueuedTickets({ limit: 10, channelId: 'main', after: { queuedAt: late.queuedAt!, id: late.id } })).toEqual([]);
       // Queued tickets are waiting on the business: never "inactive".
       expect(await h.store.listInactiveTickets({ inactiveSince: at(6), limit: 10 })).toEqual([]);
       await addAgent(h.store, { id: 'a1' });

@@ -62,20 +62,25 @@ it.skipIf(!url)('recovers from terminated connections with nothing lost and noth
   let operations = 0;
   let retried = 0;
   /** Runs `op` until it gets through; only retryable store errors are retried. */
-  const persist = async (op: () => Promise<unknown>): Promise<void> => {
+  const through = async <T>(op: () => Promise<T>, beforeAttempt?: () => Promise<void>): Promise<T> => {
     for (;;) {
-      if (++operations % KILL_EVERY === 0) {
-        await killAll();
-        log(`operations ${operations}, kills ${kills}, terminated ${terminated}, retried ${retried}`);
-      }
+      await beforeAttempt?.();
       try {
-        await op();
-        return;
+        return await op();
       } catch (error) {
         if (!(error instanceof StoreError) || !error.retryable) throw error;
         retried++;
       }
     }
+  };
+  /** The run's operations: every KILL_EVERY-th attempt first terminates every app connection. */
+  const persist = async (op: () => Promise<unknown>): Promise<void> => {
+    await through(op, async () => {
+      if (++operations % KILL_EVERY === 0) {
+        await killAll();
+        log(`operations ${operations}, kills ${kills}, terminated ${terminated}, retried ${retried}`);
+      }
+    });
   };
 
   // Inbound: every message delivered twice, in random order, concurrently.
@@ -97,16 +102,8 @@ it.skipIf(!url)('recovers from terminated connections with nothing lost and noth
   );
 
   log('notifications enqueued');
-  /** The checks' own reads: a dead idle connection left by the last kill fails one retryable read. */
-  const through = async <T>(op: () => Promise<T>): Promise<T> => {
-    for (;;) {
-      try {
-        return await op();
-      } catch (error) {
-        if (!(error instanceof StoreError) || !error.retryable) throw error;
-      }
-    }
-  };
+  // The checks below read through `through` too: a dead idle connection left by the last kill
+  // fails one retryable read.
   // Dispatch with kills between passes; a pass cut off mid-send leaves a lease that expires.
   for (let round = 0; round < 50; round++) {
     const counts = await through(() => sb.notifications.counts());

@@ -32,17 +32,21 @@ export class PgClient implements SqlClient {
     this.schema = options.schema;
     this.#sql = schemaRewriter(options.schema);
     this.#pool.on('error', this.#onPoolError);
-    this.#pool.on('connect', this.#onConnect);
+    this.#pool.on('acquire', this.#onAcquire);
   }
 
   /**
-   * Every connection keeps a listener for 'error' its whole life. node-postgres reports a
-   * terminated connection through the running query *and* as an 'error' event, sometimes while
-   * the pool is handing the connection from one caller to the next with no listener attached;
-   * an 'error' with no listener would crash the host process. The query failures still reach
-   * their callers, and the pool discards the broken connection.
+   * Every connection this client checks out keeps a listener for 'error' from then on (idle ones
+   * have the pool's). node-postgres reports a terminated connection through the running query
+   * *and* as an 'error' event, sometimes while the pool is handing the connection from one caller
+   * to the next, or after a caller let go of it; an 'error' with no listener would crash the host
+   * process. The query failures still reach their callers, and the pool discards the broken
+   * connection. Armed on checkout rather than on connect so a pool the host used before handing
+   * it over is covered too.
    */
-  readonly #onConnect = (client: pg.PoolClient): void => {
+  readonly #onAcquire = (client: pg.PoolClient): void => {
+    if (armed.has(client)) return;
+    armed.add(client);
     client.on('error', ignoreError);
   };
 
@@ -99,10 +103,7 @@ export class PgClient implements SqlClient {
       throw mapSqlError(error, this.kind);
     } finally {
       client.off('error', onConnectionError);
-      // A broken connection is destroyed, never handed to the next caller. A terminated
-      // connection reports twice (the server's FATAL message, then the socket closing): the
-      // second report must still find a listener.
-      if (broken) client.on('error', ignoreError);
+      // A broken connection is destroyed, never handed to the next caller.
       client.release(broken ?? undefined);
     }
   }
@@ -123,12 +124,14 @@ export class PgClient implements SqlClient {
     if (this.#ownsPool) await this.#pool.end();
     else {
       this.#pool.off('error', this.#onPoolError);
-      this.#pool.off('connect', this.#onConnect);
+      this.#pool.off('acquire', this.#onAcquire);
     }
   }
 }
 
 const ignoreError = (): void => {};
+/** Connections that already carry `ignoreError` (several clients may share one pool). */
+const armed = new WeakSet<pg.ClientBase>();
 
 async function run<R>(target: Queryable, text: string, params: readonly unknown[] | undefined): Promise<R[]> {
   try {
@@ -143,7 +146,7 @@ async function run<R>(target: Queryable, text: string, params: readonly unknown[
 class PgListener {
   #client: pg.PoolClient | undefined;
   /** Removes this listener's handlers from `#client` (which goes back to the pool afterwards). */
-  #detach: ((discarding: boolean) => void) | undefined;
+  #detach: (() => void) | undefined;
   #stopped = false;
   #retryMs = RECONNECT_MIN_MS;
   #timer: NodeJS.Timeout | undefined;
@@ -163,15 +166,13 @@ class PgListener {
     const onNotification = (message: pg.Notification): void => {
       if (message.channel === this.channel) this.handlers.onPayload(message.payload ?? '');
     };
-    const detach = (discarding: boolean): void => {
+    const detach = (): void => {
       client.off('notification', onNotification);
       client.off('error', onLost);
       client.off('end', onLost);
-      // A connection being discarded may still report (a terminated one reports twice).
-      if (discarding) client.on('error', ignoreError);
     };
     const onLost = (): void => {
-      detach(true);
+      detach();
       if (this.#client !== client) return;
       this.#client = undefined;
       client.release(true);
@@ -183,7 +184,7 @@ class PgListener {
     try {
       await client.query(`LISTEN "${this.channel}"`);
     } catch (error) {
-      detach(true);
+      detach();
       client.release(true);
       throw mapSqlError(error, 'postgres');
     }
@@ -221,10 +222,10 @@ class PgListener {
     this.#detach = undefined;
     try {
       await client.query(`UNLISTEN "${this.channel}"`);
-      detach?.(false);
+      detach?.();
       client.release();
     } catch {
-      detach?.(true);
+      detach?.();
       client.release(true);
     }
   }

@@ -68,6 +68,26 @@ export function liveContract(h: ContractHarness, options: StoreContractOptions):
     });
   });
 
+  describe('live events in bursts (optional capability)', () => {
+    it('delivers a burst larger than one notification payload completely, once each, in publish order', async (ctx) => {
+      if (!canShare(h.store)) return ctx.skip();
+      const second = options.secondStore ? await options.secondStore(h.store) : h.store;
+      if (second !== h.store) await second.init();
+      try {
+        const received: LiveEvent[] = [];
+        const stop = await second.subscribeEvents!((e) => received.push(e));
+        // About 60 kB in one turn of the event loop: more than any single notification may carry.
+        const burst = Array.from({ length: 60 }, (_, i) => liveEvent('inst-a', `event ${i} ${'مرحبا '.repeat(80)}`));
+        await Promise.all(burst.map((e) => h.store.publishEvent!(e)));
+        await vi.waitFor(() => expect(received.map((e) => e.id)).toEqual(burst.map((e) => e.id)), WAIT);
+        expect(received).toEqual(burst);
+        await stop();
+      } finally {
+        if (second !== h.store) await second.close();
+      }
+    });
+  });
+
   describe('live events across two Switchboards on one store', () => {
     const desk = usePipeline(options);
 

@@ -79,6 +79,7 @@ describe.runIf(run)('agent console in Chromium', () => {
     // Arabic: right-to-left, Arabic text and Arabic-Indic digits.
     await page.getByLabel('Language').selectOption('ar');
     await page.getByRole('heading', { name: 'تذاكري' }).waitFor();
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl', undefined, { timeout: 5000 }).catch(() => undefined);
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
     expect(await bubble.locator('time').innerText()).toMatch(/[٠-٩]/);
     const inboxBox = (await page.locator('.inbox-pane').boundingBox())!;

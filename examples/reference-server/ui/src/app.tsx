@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { get, post, session, whenUnauthorized } from './api.js';
 import { applyLang, I18nContext, initialLang, makeI18n, type Lang } from './i18n.js';
 import { LoginPage } from './login-page.js';
@@ -14,7 +14,8 @@ export function App() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const path = usePath();
 
-  useEffect(() => applyLang(lang), [lang]);
+  // Before paint, so text in the new language never shows with the old direction.
+  useLayoutEffect(() => applyLang(lang), [lang]);
   useEffect(() => {
     whenUnauthorized(() => {
       session.set(null);

@@ -510,6 +510,7 @@ class SwitchboardImpl extends EventEmitter<SwitchboardEvents> implements Switchb
       if (this.store.purgeEarlyReceipts) {
         await this.store.purgeEarlyReceipts({ receivedBefore: new Date(this.clock.now().getTime() - EARLY_RECEIPT_TTL_MS) });
       }
+      if (this.store.refreshKpis) await this.store.refreshKpis();
     } catch (error) {
       this.#logger.error({ err: errorForLog(error) }, 'maintenance failed');
       (this.emit as (n: string, p: unknown) => boolean)('error', { error: error as Error, context: 'maintenance' });

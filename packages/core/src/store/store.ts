@@ -415,6 +415,14 @@ export interface Store {
    */
   computeKpiRollup?(query: KpiRollupQuery): Promise<KpiRollupRow[]>;
 
+  /**
+   * Optional, for stores that keep derived KPI state (e.g. a materialized replay that
+   * `computeKpiRollup` reads): bring it up to date with what was written since, and return how
+   * many tickets that took. Maintenance calls it, so that state never falls far behind and a
+   * rollup has little left to do. `computeKpiRollup` must be exact without it.
+   */
+  refreshKpis?(): Promise<number>;
+
   // ---------------------------------------------------------------- live events (optional)
 
   /**

@@ -420,6 +420,12 @@ export function kpiHistoryFacts(history: KpiHistory): KpiFacts {
 
 type Op = { at: number; order: number; run: () => Promise<void> };
 
+export interface LoadKpiHistoryOptions {
+  /** Instants to stop at: `atCheckpoint` runs once everything before each has been written. */
+  checkpoints?: Date[];
+  atCheckpoint?: (at: Date) => Promise<void>;
+}
+
 /**
  * Replay a generated history into a store through its ordinary methods, in time order:
  * `createAgent`, `setAgentStatus`, `ingestInbound`, `ingestEcho`, `assignTicket`,
@@ -427,7 +433,11 @@ type Op = { at: number; order: number; run: () => Promise<void> };
  * `createCsatRequest`, `recordCsatAnswer`. Throws if the store does not do what the history
  * says (e.g. a customer message that should reopen a ticket opens a new one).
  */
-export async function loadKpiHistory(store: Store, history: KpiHistory): Promise<{ ticketIds: Map<string, string>; customerIds: Map<string, string> }> {
+export async function loadKpiHistory(
+  store: Store,
+  history: KpiHistory,
+  options: LoadKpiHistoryOptions = {},
+): Promise<{ ticketIds: Map<string, string>; customerIds: Map<string, string> }> {
   const ticketIds = new Map<string, string>();
   const customerIds = new Map<string, string>();
   const customers = new Map(history.customers.map((c) => [c.id, c]));
@@ -575,6 +585,15 @@ export async function loadKpiHistory(store: Store, history: KpiHistory): Promise
   }
 
   ops.sort((a, b) => a.at - b.at || a.order - b.order);
-  for (const op of ops) await op.run();
+  const checkpoints = [...(options.checkpoints ?? [])].sort((a, b) => a.getTime() - b.getTime());
+  let next = 0;
+  const passCheckpoints = async (until: number): Promise<void> => {
+    while (next < checkpoints.length && checkpoints[next]!.getTime() <= until) await options.atCheckpoint?.(checkpoints[next++]!);
+  };
+  for (const op of ops) {
+    await passCheckpoints(op.at);
+    await op.run();
+  }
+  await passCheckpoints(Infinity);
   return { ticketIds, customerIds };
 }

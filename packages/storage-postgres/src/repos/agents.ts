@@ -52,7 +52,7 @@ export async function setAgentStatus(
   input: { agentId: string; status: AgentStatus; at: Date },
 ): Promise<{ agent: Agent; previous: AgentStatus } | null> {
   return client.transaction(async (tx) => {
-    const current = await tx.query<Row>('SELECT * FROM _sb_.agents WHERE id = $1 FOR UPDATE', [input.agentId]);
+    const current = await tx.query<Row>('SELECT * FROM _sb_.agents WHERE id = $1 FOR NO KEY UPDATE', [input.agentId]);
     if (!current[0]) return null;
     const previous = current[0].status as AgentStatus;
     if (previous === input.status) return { agent: agentRow(current[0]), previous };

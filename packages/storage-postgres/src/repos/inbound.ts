@@ -14,9 +14,9 @@ interface InboundReply {
   events?: Row[];
 }
 
-/** The hot path: one statement, one round trip (`_sb_.ingest_inbound`, migration 0010). */
-export async function ingestInbound(db: SqlClient, input: IngestInboundInput): Promise<IngestInboundResult> {
-  const args = {
+/** What `_sb_.ingest_inbound` takes for one message (ids drawn here, so a retry reuses none). */
+function inboundArgs(input: IngestInboundInput): Record<string, unknown> & { identity: string } {
+  return {
     channelId: input.channelId,
     providerMessageId: input.providerMessageId,
     identity: input.sender.identity,
@@ -36,8 +36,9 @@ export async function ingestInbound(db: SqlClient, input: IngestInboundInput): P
     eventId: newId('evt'),
     messageId: newId('msg'),
   };
-  const rows = await db.query<{ r: InboundReply | string }>('SELECT _sb_.ingest_inbound($1::text::jsonb) AS r', [JSON.stringify(args)]);
-  const raw = rows[0]!.r;
+}
+
+function inboundResult(raw: InboundReply | string): IngestInboundResult {
   const reply = typeof raw === 'string' ? (JSON.parse(raw) as InboundReply) : raw;
   if (reply.duplicate) return { duplicate: true, message: messageRow(reply.message) };
   return {
@@ -49,6 +50,76 @@ export async function ingestInbound(db: SqlClient, input: IngestInboundInput): P
     ticketOutcome: reply.outcome!,
     events: reply.events!.map(ticketEventRow),
   };
+}
+
+/** One message, one statement, one round trip (`_sb_.ingest_inbound`, migration 0010). */
+async function ingestOne(db: SqlClient, args: Record<string, unknown>): Promise<IngestInboundResult> {
+  const rows = await db.query<{ r: InboundReply | string }>('SELECT _sb_.ingest_inbound($1::text::jsonb) AS r', [JSON.stringify(args)]);
+  return inboundResult(rows[0]!.r);
+}
+
+interface PendingInbound {
+  args: Record<string, unknown> & { identity: string };
+  resolve: (result: IngestInboundResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The inbound hot path. While `maxInFlight` statements are running, further calls wait and then
+ * go together in one statement (`_sb_.ingest_inbound_batch`, migration 0023): under a burst the
+ * database commits once per batch instead of once per message, and at low load every call still
+ * goes out at once, alone. A batch runs in identity order (stable), so concurrent batches lock
+ * customers, their tickets and the messages' dedupe locks in one order and cannot deadlock each
+ * other. If a batch fails, each of its messages runs alone and gets its own outcome: one bad
+ * message never fails the others.
+ */
+export class InboundBatcher {
+  #queue: PendingInbound[] = [];
+  #inFlight = 0;
+
+  constructor(
+    private readonly db: SqlClient,
+    private readonly maxInFlight: number,
+    private readonly maxBatch = 64,
+  ) {}
+
+  ingest(input: IngestInboundInput): Promise<IngestInboundResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ args: inboundArgs(input), resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.maxInFlight && this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.maxBatch);
+      this.#inFlight++;
+      void this.#run(batch).finally(() => {
+        this.#inFlight--;
+        this.#pump();
+      });
+    }
+  }
+
+  async #run(batch: PendingInbound[]): Promise<void> {
+    if (batch.length > 1) {
+      const ordered = [...batch].sort((a, b) => (a.args.identity < b.args.identity ? -1 : a.args.identity > b.args.identity ? 1 : 0));
+      let results: IngestInboundResult[] | undefined;
+      try {
+        const rows = await this.db.query<{ r: InboundReply | string }>('SELECT r FROM _sb_.ingest_inbound_batch($1::text[]::jsonb[]) AS r', [
+          ordered.map((p) => JSON.stringify(p.args)),
+        ]);
+        results = rows.map((row) => inboundResult(row.r));
+      } catch {
+        // Each message again, alone, below.
+      }
+      if (results?.length === ordered.length) {
+        ordered.forEach((p, i) => p.resolve(results[i]!));
+        return;
+      }
+    }
+    await Promise.all(batch.map((p) => ingestOne(this.db, p.args).then(p.resolve, p.reject)));
+  }
 }
 
 export async function ingestEcho(db: SqlClient, input: IngestEchoInput): Promise<{ duplicate: boolean; message: Message }> {

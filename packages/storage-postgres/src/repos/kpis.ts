@@ -105,17 +105,34 @@ interface CellRow {
 }
 
 /**
- * `Store.computeKpiRollup`: the replay and the grouping by dimension and local period run in one
- * set-based SQL statement (`_sb_.kpi_rollup`, migration 0021: window passes over the range's log
- * sorted once, no row-by-row loop); only the final record shape is built here. With a business-hours calendar (durations in open time) the store uses core's pure
- * calculators on `listKpiFacts` instead: calendars are not ported to SQL.
+ * Brings the materialized replay (`_sb_.kpi_log`, migration 0022) up to date: replays the logs
+ * of the tickets written since the last refresh, in a transaction of its own (a refresh waits
+ * for writers still holding a ticket's mark). Returns how many tickets it replayed.
+ */
+export async function refreshKpiLog(db: SqlClient): Promise<number> {
+  return db.transaction(async (tx) => {
+    // After a migration every ticket is replayed: one sort of the whole log, in memory. Its cost
+    // estimate would switch JIT on, and compiling costs seconds more than it saves (measured).
+    await tx.query(`SET LOCAL work_mem = '256MB'`);
+    await tx.query('SET LOCAL jit = off');
+    const [row] = await tx.query<{ n: number }>('SELECT _sb_.kpi_refresh() AS n');
+    return Number(row?.n ?? 0);
+  });
+}
+
+/**
+ * `Store.computeKpiRollup`: the grouping by dimension and local period runs in one SQL statement
+ * (`_sb_.kpi_rollup`) over the materialized replay, refreshed first for the tickets written
+ * since (migration 0022); only the final record shape is built here. With a business-hours
+ * calendar (durations in open time) the store uses core's pure calculators on `listKpiFacts`
+ * instead: calendars are not ported to SQL.
  */
 export async function computeKpiRollup(db: SqlClient, query: KpiRollupQuery): Promise<KpiRollupRow[]> {
   if (query.businessHours || query.sla?.businessHours) return rollupKpis(await listKpiFacts(db, query), query);
+  await refreshKpiLog(db);
   const rows = await db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    // The rollup sorts the range's whole log once: let it sort in memory. Its cost estimate would
-    // switch JIT on, and compiling the statement costs seconds more than it saves (measured).
+    // The rollup groups the range's rows: in memory. No JIT, as above.
     await tx.query(`SET LOCAL work_mem = '256MB'`);
     await tx.query('SET LOCAL jit = off');
     return tx.query<CellRow>('SELECT * FROM _sb_.kpi_rollup($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [

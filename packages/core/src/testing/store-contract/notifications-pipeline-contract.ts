@@ -391,6 +391,17 @@ export function notificationsPipelineContract(options: StoreContractOptions): vo
       expect(await d.store.purgeEarlyReceipts({ receivedBefore: d.clock.now() })).toBe(1);
     });
 
+    it('maintenance brings kept KPI state up to date (refreshKpis), so a rollup has nothing left to replay', async (ctx) => {
+      const d = await desk({ maintenanceIntervalMs: HOUR_MS, notifications: { dispatcher: { pollIntervalMs: HOUR_MS } } });
+      if (!d.store.refreshKpis) return ctx.skip();
+      await d.sim.receive({ from: phone(1), text: 'hi' });
+      await d.sim.receive({ from: phone(2), text: 'hi' });
+      await d.sb.runMaintenance();
+      expect(await d.store.refreshKpis()).toBe(0);
+      await d.sim.receive({ from: phone(1), text: 'again' });
+      expect(await d.store.refreshKpis()).toBe(1);
+    });
+
     it('gives back claimed notifications it has not started when stopped, and another dispatcher sends them', async () => {
       const owner = await desk({ ...fast, notifications: { ...fast.notifications, dispatcher: { enabled: false } } });
       const slow = await desk({ sameStoreAs: owner, notifications: { rateLimits: { main: { ratePerSecond: 10, concurrency: 1 } } } });

@@ -1,0 +1,109 @@
+import type { IngestInboundInput } from '@switchboard/core';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pgliteStore, postgresStore, type PostgresStore } from '../src/index.js';
+import { databaseUrl, freshSchema } from './helpers.js';
+
+const url = databaseUrl('inbound batches');
+const at = new Date('2026-03-02T10:00:00Z');
+
+function message(providerMessageId: string, phone: string): IngestInboundInput {
+  return {
+    channelId: 'main',
+    providerMessageId,
+    sender: { identity: phone, phone, name: 'Ahmed', address: phone.slice(1) },
+    content: { type: 'text', text: `hello ${providerMessageId}` },
+    providerTimestamp: null,
+    replyToProviderMessageId: null,
+    at,
+    reopenWindowMs: 0,
+    newTicket: { branch: null, skills: [] },
+  };
+}
+
+/** Calls made together: the first ones go out alone, the rest wait and go in one batch (checked). */
+async function burst(store: PostgresStore, inputs: IngestInboundInput[]) {
+  const db = store.db;
+  const query = db.query.bind(db);
+  let batches = 0;
+  db.query = ((text: string, params?: readonly unknown[]) => {
+    if (text.includes('ingest_inbound_batch')) batches++;
+    return query(text, params);
+  }) as typeof db.query;
+  try {
+    return await Promise.allSettled(inputs.map((input) => store.ingestInbound(input)));
+  } finally {
+    db.query = query;
+    expect(batches).toBeGreaterThan(0);
+  }
+}
+
+function batchTests(name: string, open: () => Promise<{ store: PostgresStore; count: (sql: string) => Promise<number>; close: () => Promise<void> }>) {
+  describe(`inbound batches: ${name}`, () => {
+    it('one message the database rejects fails alone; the others in its batch are stored once', async () => {
+      const { store, count, close } = await open();
+      try {
+        const inputs = Array.from({ length: 12 }, (_, i) => message(`wamid.batch.${i}`, `+20100200${String(i % 4).padStart(4, '0')}`));
+        // A NUL character is valid JSON text but not valid in Postgres jsonb: this one's statement fails.
+        inputs[6] = message('wamid.batch.bad\u0000', '+201002009999');
+        const results = await burst(store, inputs);
+        expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+        expect(results[6]!.status).toBe('rejected');
+        // (the database's own error, SQLSTATE 22P05; core's runtime store wraps it for callers)
+        expect((results[6] as PromiseRejectedResult).reason).toMatchObject({ code: '22P05' });
+        expect(results.filter((r) => r.status === 'fulfilled' && !r.value.duplicate)).toHaveLength(11);
+        expect(await count(`SELECT count(*)::int AS n FROM _sb_.messages`)).toBe(11);
+        expect(await count(`SELECT count(*)::int AS n FROM _sb_.tickets WHERE status <> 'closed'`)).toBe(4);
+      } finally {
+        await close();
+      }
+    });
+
+    it('a delivery repeated inside one batch is stored once and answered as a duplicate', async () => {
+      const { store, count, close } = await open();
+      try {
+        const inputs = Array.from({ length: 10 }, (_, i) => message(`wamid.rep.${i % 5}`, `+20100300${String(i % 5).padStart(4, '0')}`));
+        const results = await burst(store, inputs);
+        const values = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
+        expect(values.every((v) => v !== null)).toBe(true);
+        expect(values.filter((v) => v!.duplicate)).toHaveLength(5);
+        expect(new Set(values.map((v) => v!.message.id)).size).toBe(5);
+        expect(await count(`SELECT count(*)::int AS n FROM _sb_.messages`)).toBe(5);
+      } finally {
+        await close();
+      }
+    });
+  });
+}
+
+batchTests('pglite', async () => {
+  const store = pgliteStore({ dataDir: 'memory://' });
+  await store.init();
+  return {
+    store,
+    count: async (sql) => (await store.db.query<{ n: number }>(sql))[0]!.n,
+    close: () => store.close(),
+  };
+});
+
+const pools: pg.Pool[] = [];
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end()));
+});
+if (url) {
+  batchTests('postgres', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    pools.push(pool);
+    const schema = freshSchema('batch');
+    const store = postgresStore({ pool, schema });
+    await store.init();
+    return {
+      store,
+      count: async (sql) => (await store.db.query<{ n: number }>(sql))[0]!.n,
+      close: async () => {
+        await store.close();
+        await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      },
+    };
+  });
+}

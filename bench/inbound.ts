@@ -10,14 +10,15 @@
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/switchboard_bench),
  * BENCH_MESSAGES (Postgres and memory, default 3000), BENCH_PGLITE_MESSAGES (default 1000),
- * BENCH_RUNS (default 3), BENCH_ONLY (comma list of memory,pglite,postgres).
+ * BENCH_RUNS (default 3), BENCH_WARMUP_RUNS (unmeasured full rounds of every side first,
+ * default 1), BENCH_ONLY (comma list of memory,pglite,postgres).
  *
  * "app CPU ms/msg" is this process's CPU time per message. On a small machine the app and the
  * database share the cores, so it shows how much of the gap to the baseline is work in Node
  * (webhook verification and parsing, routing, events) rather than in the database.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -32,6 +33,8 @@ import { median, percentile, runConcurrent } from './lib/stats.js';
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 3_000);
 const PGLITE_MESSAGES = Number(process.env.BENCH_PGLITE_MESSAGES ?? 1_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Unmeasured rounds first (each side, full size): V8 needs thousands of messages to settle its compiled code. */
+const WARMUP_RUNS = Number(process.env.BENCH_WARMUP_RUNS ?? 1);
 const CONCURRENCY = 8;
 const AGENTS = 20;
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'memory,pglite,postgres').split(','));
@@ -92,16 +95,32 @@ interface Result {
   p99: number;
   /** This process's CPU time (user + system) per message, ms: where the app's share of the cores goes. */
   cpu: number;
+  /** The whole machine's busy CPU time per message, ms (app, database and anything else running). */
+  machine: number;
+}
+
+/** Busy CPU time of the whole machine so far, ms (Linux /proc/stat; NaN elsewhere). */
+function machineBusyMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return ((total - idle) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 async function measure(tasks: Array<() => Promise<unknown>>): Promise<Result> {
   const start = performance.now();
   const cpuBefore = process.cpuUsage();
+  const machineBefore = machineBusyMs();
   const latencies = await runConcurrent(tasks, CONCURRENCY);
   const cpu = process.cpuUsage(cpuBefore);
+  const machine = (machineBusyMs() - machineBefore) / tasks.length;
   const rate = tasks.length / ((performance.now() - start) / 1000);
   latencies.sort((a, b) => a - b);
-  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu: (cpu.user + cpu.system) / 1000 / tasks.length };
+  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpu: (cpu.user + cpu.system) / 1000 / tasks.length, machine };
 }
 
 /** Switchboard on `store`: every message through the webhook handler; checks each was stored once. */
@@ -199,12 +218,13 @@ const row = (results: Result[], extra: Row = {}): Row => ({
   'p50 ms': median(results.map((r) => r.p50)).toFixed(2),
   'p99 ms': median(results.map((r) => r.p99)).toFixed(2),
   'app CPU ms/msg': median(results.map((r) => r.cpu)).toFixed(3),
+  'machine CPU ms/msg': median(results.map((r) => r.machine)).toFixed(3),
   ...extra,
 });
 const ratio = (ours: Result[], baseline: Result[]): string => `${(median(ours.map((r) => r.rate)) / median(baseline.map((r) => r.rate))).toFixed(2)}×`;
 
 if (ONLY.has('memory')) {
-  await pipelineRun(memoryStore(), messages('warm', 500));
+  for (let i = 0; i < WARMUP_RUNS; i++) await pipelineRun(memoryStore(), messages(`memwarm${i}`, MESSAGES));
   const runs: Result[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await pipelineRun(memoryStore(), messages(`mem${i}`, MESSAGES)));
   table[`memory: Switchboard (${MESSAGES} msgs)`] = row(runs);
@@ -220,7 +240,12 @@ if (ONLY.has('pglite')) {
   try {
     const baseline: Result[] = [];
     const ours: Result[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = -WARMUP_RUNS; i < RUNS; i++) {
+      if (i === 0) {
+        // The rounds so far were warm-up: start counting.
+        baseline.length = 0;
+        ours.length = 0;
+      }
       const db = new PGlite(folder());
       await db.exec(MINIMAL_SCHEMA('base'));
       const inbound = messages(`lite${i}`, PGLITE_MESSAGES);
@@ -274,11 +299,16 @@ if (ONLY.has('postgres')) {
     );
   };
   try {
-    await pipelineRun(postgresStore({ pool, schema: fresh('warm') }), messages('warm', 500));
     const baseline: Result[] = [];
     const ours: Result[] = [];
     const storeOnly: Result[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = -WARMUP_RUNS; i < RUNS; i++) {
+      if (i === 0) {
+        // The rounds so far were warm-up: start counting.
+        baseline.length = 0;
+        ours.length = 0;
+        storeOnly.length = 0;
+      }
       baseline.push(await baselineRun(messages(`pgb${i}`, MESSAGES)));
       ours.push(await pipelineRun(postgresStore({ pool, schema: fresh('sb') }), messages(`pgs${i}`, MESSAGES)));
       storeOnly.push(await ingestRun(postgresStore({ pool, schema: fresh('st') }), messages(`pgi${i}`, MESSAGES)));

@@ -191,9 +191,14 @@ async function viaSql(): Promise<SqlRow[]> {
 
 // ------------------------------------------------------------------ check, then time
 
+// Writing the history marked every ticket for the store's materialized replay (migration 0022):
+// the first rollup replays them all. Timed on its own; the runs below read the kept replay.
+let started = performance.now();
+const storeAll = await viaStore();
+const firstMs = performance.now() - started;
+
 const duration = (d: KpiDuration): number[] => [d.count, d.sumMs, d.p50Ms ?? 0, d.p90Ms ?? 0, d.maxMs ?? 0];
 const fromSql = (v: unknown[] | null): number[] => (v ?? [0, 0, 0, 0, 0]).map((x) => Number(x ?? 0));
-const storeAll = await viaStore();
 if (JSON.stringify(storeAll) !== JSON.stringify(await viaFacts())) {
   console.error('kpis-postgres: the store rollup (SQL) and the pure calculators disagree');
   process.exit(1);
@@ -222,7 +227,7 @@ const storeMs: number[] = [];
 const factsMs: number[] = [];
 const sqlMs: number[] = [];
 for (let run = 0; run < RUNS; run++) {
-  let started = performance.now();
+  started = performance.now();
   await viaStore();
   storeMs.push(performance.now() - started);
   started = performance.now();
@@ -232,6 +237,15 @@ for (let run = 0; run < RUNS; run++) {
   await viaSql();
   sqlMs.push(performance.now() - started);
 }
+// Keeping the replay current: 1,000 tickets (1 %) change (an agent reply turns failed), then a
+// rollup replays just those; the change is undone afterwards so the history stays as generated.
+const changed = `SELECT DISTINCT ON (ticket_id) id FROM _sb_.messages WHERE direction = 'outbound' AND ticket_id < 'tkt_b0001000' ORDER BY ticket_id, id`;
+await db.query(`UPDATE _sb_.messages SET status = 'failed' WHERE id IN (${changed})`);
+started = performance.now();
+await viaStore();
+const afterChangeMs = performance.now() - started;
+await db.query(`UPDATE _sb_.messages SET status = 'sent' WHERE id IN (${changed.replace("direction = 'outbound'", "direction = 'outbound' AND status = 'failed'")})`);
+await viaStore();
 await store.close();
 
 const s = median(storeMs);
@@ -242,4 +256,8 @@ console.table({
   'listKpiFacts + pure calculators (all metrics)': { ms: Math.round(median(factsMs)) },
   'hand-written SQL (subset of metrics)': { ms: Math.round(q) },
 });
+console.log(
+  `first rollup after the history was written (replays all ${TICKETS.toLocaleString('en')} tickets into the store's kept replay, once): ${Math.round(firstMs)} ms`,
+);
+console.log(`rollup right after 1,000 tickets (1 %) changed (replays those first): ${Math.round(afterChangeMs)} ms`);
 console.log(`ratio store / hand-written SQL: ${(s / q).toFixed(2)}× (target ≤ 1.2×)`);

@@ -2,11 +2,16 @@
  * 10,000 inbound messages, each delivered 1–5 times in random order, with agent replies whose
  * delivery receipts (duplicated, out of order) are interleaved with the inbound deliveries →
  * exactly 10,000 stored, one open ticket per customer, capacity held, statuses final and monotonic.
+ * On the memory store, and on a Postgres server (DATABASE_URL), where concurrent inbound calls
+ * share batched statements: repeated deliveries land in the same batch, in concurrent batches,
+ * and between batches.
  */
 import { createSwitchboard, type DeliveryStatus, type MessageReceivedEvent } from '@switchboard/core';
 import { ManualClock, simulatorDriver } from '@switchboard/core/simulator';
 import { memoryStore } from '@switchboard/storage-memory';
-import { afterAll, expect, it } from 'vitest';
+import { postgresStore } from '@switchboard/storage-postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dropSchema, freshSchemaName, postgresUrl } from '../lib/postgres.js';
 import { between, runShuffled, seeded } from '../lib/random.js';
 import { recordSummary } from '../lib/summary.js';
 
@@ -17,12 +22,23 @@ const CAPACITY = 60;
 const RECEIPTS: DeliveryStatus[] = ['sent', 'delivered', 'read'];
 const RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3 };
 
-const store = memoryStore();
-const sim = simulatorDriver();
-const sb = createSwitchboard({ store, channels: { main: sim }, clock: new ManualClock(), tickets: { autoCloseAfterMs: null } });
-afterAll(() => sb.stop());
+interface Oracle {
+  countMessages(filter: { channelId: string }): Promise<number>;
+  countNonClosedTickets(filter: { customerId: string; channelId: string }): Promise<number>;
+  countAssignedNonClosed(agentId: string): Promise<number>;
+}
 
-it('stores 10,000 messages once each, keeps one ticket per customer, and ends every reply at its highest receipt', async () => {
+async function suite(store: ReturnType<typeof memoryStore> | ReturnType<typeof postgresStore>, oracle: () => Oracle): Promise<void> {
+  const sim = simulatorDriver();
+  const sb = createSwitchboard({ store, channels: { main: sim }, clock: new ManualClock(), tickets: { autoCloseAfterMs: null } });
+  try {
+    await run(sb, sim, store.kind, oracle);
+  } finally {
+    await sb.stop();
+  }
+}
+
+async function run(sb: ReturnType<typeof createSwitchboard>, sim: ReturnType<typeof simulatorDriver>, kind: string, storeOracle: () => Oracle): Promise<void> {
   const random = seeded(20261121);
   await sb.start();
   for (let i = 0; i < AGENTS; i++) await sb.agents.create({ id: `a${i}`, name: `Agent ${i}`, capacity: CAPACITY, status: 'online' });
@@ -62,14 +78,14 @@ it('stores 10,000 messages once each, keeps one ticket per customer, and ends ev
   }
   await runShuffled(random, tasks, 32);
 
-  const oracle = store.oracle();
+  const oracle = storeOracle();
   const stored = await oracle.countMessages({ channelId: 'main' });
   const inboundStored = stored - expected.size;
   const lost = Math.max(0, messages.length - inboundStored);
   const duplicates = Math.max(0, inboundStored - messages.length);
   recordSummary({
     suite: 'duplicates and reordering',
-    store: store.kind,
+    store: kind,
     cases: messages.length,
     faults: deliveries - messages.length + receiptDeliveries - expected.size,
     lost,
@@ -91,4 +107,25 @@ it('stores 10,000 messages once each, keeps one ticket per customer, and ends ev
   expect(customerCount).toBe(CUSTOMERS);
   for (let i = 0; i < AGENTS; i++) expect(await oracle.countAssignedNonClosed(`a${i}`)).toBeLessThanOrEqual(CAPACITY);
   for (const [id, status] of expected) expect((await sb.messages.get(id)).status).toBe(status);
-}, 600_000);
+}
+
+const TITLE = 'stores 10,000 messages once each, keeps one ticket per customer, and ends every reply at its highest receipt';
+
+describe('memory store', () => {
+  it(TITLE, async () => {
+    const store = memoryStore();
+    await suite(store, () => store.oracle());
+  }, 600_000);
+});
+
+const url = postgresUrl('duplicates and reordering on Postgres');
+const schema = freshSchemaName('sb_dupes');
+afterAll(async () => {
+  if (url) await dropSchema(url, schema);
+});
+describe.skipIf(!url)('postgres store', () => {
+  it(TITLE, async () => {
+    const store = postgresStore({ connectionString: url!, schema });
+    await suite(store, () => store.oracle());
+  }, 600_000);
+});

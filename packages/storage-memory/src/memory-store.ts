@@ -4,6 +4,7 @@ import {
   ConflictError,
   NotFoundError,
   newId,
+  storeRankingOrder,
   TicketClosedError,
   type Agent,
   type AgentFilter,
@@ -201,6 +202,10 @@ export class MemoryStore implements Store {
   }
 
   async listAgents(filter: AgentFilter = {}): Promise<AgentLoad[]> {
+    return this.#listAgents(filter);
+  }
+
+  #listAgents(filter: AgentFilter): AgentLoad[] {
     const ids = filter.ids ? new Set(filter.ids) : null;
     const result: AgentLoad[] = [];
     for (const agent of this.#agents.values()) {
@@ -406,7 +411,33 @@ export class MemoryStore implements Store {
       ticket: clone(ticket),
       ticketOutcome: outcome,
       events: clone(events),
+      ...(input.route ? { routing: { assignment: this.#routeQueued(ticket, input.route, input.at) } } : {}),
     };
+  }
+
+  /** `IngestInboundInput.route`: the first candidate in ranking order that can take a queued ticket. */
+  #routeQueued(ticket: Ticket, route: NonNullable<IngestInboundInput['route']>, at: Date): { ticket: Ticket; event: TicketEvent } | null {
+    if (ticket.status !== 'queued') return null;
+    const candidates = this.#listAgents({
+      status: 'online',
+      belowCapacity: true,
+      ...(ticket.branch !== null ? { branch: ticket.branch } : {}),
+      ...(ticket.skills.length > 0 ? { skills: ticket.skills } : {}),
+    });
+    for (const agent of storeRankingOrder(route.ranking, ticket, candidates)) {
+      const result = this.#assign({
+        ticketId: ticket.id,
+        agentId: agent.id,
+        kind: 'assigned',
+        requireOnline: true,
+        expect: { statuses: ['queued'], assigneeId: null },
+        actor: route.actor,
+        reason: route.reason,
+        at,
+      });
+      if (result.ok) return { ticket: result.ticket, event: result.event };
+    }
+    return null;
   }
 
   async ingestEcho(input: IngestEchoInput): Promise<{ duplicate: boolean; message: Message }> {
@@ -491,6 +522,10 @@ export class MemoryStore implements Store {
   }
 
   async assignTicket(input: AssignTicketInput): Promise<AssignTicketResult> {
+    return this.#assign(input);
+  }
+
+  #assign(input: AssignTicketInput): AssignTicketResult {
     const current = this.#tickets.get(input.ticketId);
     if (!current) return { ok: false, reason: 'ticket_not_found', ticket: null };
     if (current.status === 'closed') return { ok: false, reason: 'ticket_closed', ticket: clone(current) };

@@ -91,6 +91,69 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.end()));
 });
 if (url) {
+  describe('inbound batches that route, on a Postgres server', () => {
+    // Routing takes agent locks after the batch's customer and ticket locks, under one lock per
+    // schema (migration 0025). Were that order wrong, batches, router assignments and status
+    // changes running together would deadlock now and then: Postgres aborts one, and the
+    // batcher quietly reruns its messages alone. So this watches the batch statements' errors.
+    it('batches, router assignments and agent status changes run together without a deadlock; no agent overfills', async () => {
+      const pool = new pg.Pool({ connectionString: url, max: 6 });
+      pools.push(pool);
+      const schema = freshSchema('route');
+      const store = postgresStore({ pool, schema });
+      await store.init();
+      try {
+        const agents = ['a1', 'a2', 'a3', 'a4'];
+        for (const id of agents) await store.createAgent({ id, name: id, capacity: 12, status: 'online', branch: null, skills: [], at });
+        const waiting = [];
+        for (let i = 0; i < 16; i++) {
+          const r = await store.ingestInbound(message(`wamid.wait.${i}`, `+20100500${String(i).padStart(4, '0')}`));
+          if (!r.duplicate) waiting.push(r.ticket.id);
+        }
+        const db = store.db;
+        const query = db.query.bind(db);
+        const batchErrors: unknown[] = [];
+        let batches = 0;
+        db.query = ((text: string, params?: readonly unknown[]) => {
+          const running = query(text, params);
+          if (text.includes('ingest_inbound_batch')) {
+            batches++;
+            running.catch((error: unknown) => batchErrors.push(error));
+          }
+          return running;
+        }) as typeof db.query;
+        const route = { ranking: 'least-loaded' as const, reason: 'routing:least-loaded', actor: { type: 'system' as const } };
+        const inputs = Array.from({ length: 240 }, (_, i) => ({ ...message(`wamid.route.${i}`, `+20100600${String(i % 70).padStart(4, '0')}`), route }));
+        const [ingested] = await Promise.all([
+          Promise.allSettled(inputs.map((input) => store.ingestInbound(input))),
+          Promise.all(
+            waiting.map((ticketId, i) =>
+              store.assignTicket({ ticketId, agentId: agents[i % 4]!, kind: 'assigned', requireOnline: true, expect: { statuses: ['queued'], assigneeId: null }, actor: { type: 'system' }, reason: 'router', at }),
+            ),
+          ),
+          (async () => {
+            for (let i = 0; i < 10; i++) await store.setAgentStatus({ agentId: 'a4', status: i % 2 === 0 ? 'offline' : 'online', at });
+          })(),
+        ]);
+        db.query = query;
+        expect(batches).toBeGreaterThan(0);
+        expect(batchErrors).toEqual([]);
+        expect(ingested.filter((r) => r.status === 'rejected')).toEqual([]);
+        const loads = await pool.query<{ id: string; n: number }>(
+          `SELECT a.id, (SELECT count(*)::int FROM "${schema}".tickets t WHERE t.assignee_id = a.id AND t.status <> 'closed') AS n FROM "${schema}".agents a`,
+        );
+        for (const row of loads.rows) expect(row.n).toBeLessThanOrEqual(12);
+        const assigned = ingested.flatMap((r) => (r.status === 'fulfilled' && !r.value.duplicate && r.value.routing?.assignment ? [r.value.routing.assignment] : []));
+        expect(assigned.length).toBeGreaterThan(0);
+        const events = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".ticket_events WHERE type = 'assigned'`);
+        expect(events.rows[0]!.n).toBe(loads.rows.reduce((sum, row) => sum + row.n, 0));
+      } finally {
+        await store.close();
+        await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      }
+    });
+  });
+
   batchTests('postgres', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 4 });
     pools.push(pool);

@@ -151,6 +151,7 @@ export class InboundPipeline {
       const claimed = await hook.claim({ channelId, event: input as MessageReceivedEvent, content, sender });
       if (claimed) return { duplicate: false, claimedBy: hook.name, message: claimed };
     }
+    const route = await this.#router.inboundRouting(channelId);
     const result = await this.#ctx.store.ingestInbound({
       channelId,
       providerMessageId: input.providerMessageId,
@@ -161,6 +162,7 @@ export class InboundPipeline {
       at: this.#ctx.clock.now(),
       reopenWindowMs: this.#settings.reopenWindowMs,
       newTicket: { branch: channel.branch, skills: [] },
+      ...(route ? { route } : {}),
     });
     if (result.duplicate) return { duplicate: true, message: result.message };
 
@@ -173,7 +175,15 @@ export class InboundPipeline {
       else this.#ctx.emit('ticket.status_changed', { ticket, event });
     }
     this.#ctx.emit('message.received', { message, ticket, customer });
-    if (ticket.status === 'queued') ticket = (await this.#router.route(ticket)) ?? ticket;
+    if (result.routing) {
+      // The store routed it in the same step (or found nobody who can take it now).
+      if (result.routing.assignment) {
+        ticket = result.routing.assignment.ticket;
+        this.#router.assignedByStore(result.routing.assignment);
+      }
+    } else if (ticket.status === 'queued') {
+      ticket = (await this.#router.route(ticket)) ?? ticket;
+    }
     for (const hook of this.#hooks) {
       if (!hook.after) continue;
       try {

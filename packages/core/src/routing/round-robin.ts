@@ -8,6 +8,7 @@ import { byLongestIdle } from './routing-strategy.js';
 export function roundRobin(): RoutingStrategy {
   return {
     name: 'round-robin',
+    storeRanking: 'round-robin',
     rank: ({ candidates }) => [...candidates].sort(byLongestIdle),
   };
 }

@@ -1,10 +1,11 @@
 import type { TimerHandle } from '../clock.js';
-import type { AgentLoad, Ticket } from '../domain/model.js';
+import type { AgentLoad, Ticket, TicketEvent } from '../domain/model.js';
 import { SYSTEM_ACTOR } from '../domain/model.js';
 import type { CoreContext } from '../context.js';
 import { coalesced } from '../coalesced.js';
 import { errorForLog } from '../logger.js';
-import type { RoutingStrategy } from './routing-strategy.js';
+import { preferPrevious, type RoutingStrategy } from './routing-strategy.js';
+import type { InboundRouting } from '../store/store.js';
 
 const MAX_ROUTING_ROUNDS = 5;
 const DRAIN_BATCH = 200;
@@ -53,6 +54,24 @@ export class Router {
    */
   async route(ticket: Ticket): Promise<Ticket | null> {
     return (await this.#tryRoute(ticket)).assigned;
+  }
+
+  /**
+   * What to ask the store to do inside `ingestInbound` for a message on `channelId`: route a
+   * queued ticket itself with the strategy's built-in ranking. Undefined when the strategy has
+   * none, or when the channel's hours are closed (`route` then schedules the drain at opening).
+   */
+  async inboundRouting(channelId: string): Promise<InboundRouting | undefined> {
+    const ranking = this.#strategy.storeRanking;
+    if (!ranking) return undefined;
+    const hours = await this.#hours(channelId, this.#ctx.clock.now());
+    if (hours && !hours.open) return undefined;
+    return { ranking, reason: `routing:${this.#strategy.name}`, actor: SYSTEM_ACTOR };
+  }
+
+  /** Report an assignment the store made inside `ingestInbound`. */
+  assignedByStore(assignment: { ticket: Ticket; event: TicketEvent }): void {
+    this.#ctx.emit('ticket.assigned', assignment);
   }
 
   /** `noAgent` tells a drain that nobody in the ticket's branch/skills group can take work now. */
@@ -143,12 +162,7 @@ export class Router {
       now: this.#ctx.clock.now(),
       previousAgentId: () => this.#previousAgentId(ticket),
     });
-    // A reopened ticket goes back to the agent who had it, whatever the strategy, when possible.
-    if (ticket.reopenCount > 0 && ticket.lastAssigneeId) {
-      const previous = ranked.find((a) => a.id === ticket.lastAssigneeId);
-      if (previous) return [previous, ...ranked.filter((a) => a !== previous)];
-    }
-    return ranked;
+    return preferPrevious(ticket, ranked);
   }
 
   async #previousAgentId(ticket: Ticket): Promise<string | null> {

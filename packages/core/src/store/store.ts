@@ -133,6 +133,11 @@ export interface Store {
    * open a new `queued` one — move a `pending` ticket back to `open`, and store the message.
    * A duplicate changes nothing and returns the first stored message.
    * Guarantees 1 (stored once) and 2 (at most one non-closed ticket per customer and channel).
+   *
+   * Optional, `input.route`: when the ticket ends up `queued`, also assign it in the same step,
+   * as `assignTicket` would (capacity-checked, guarantee 3), to the first candidate of the given
+   * built-in ranking, and report it in `routing`. Core then skips its own routing round trips.
+   * A store that does not implement it leaves `routing` unset, and core routes as usual.
    */
   ingestInbound(input: IngestInboundInput): Promise<IngestInboundResult>;
 
@@ -518,7 +523,31 @@ export interface IngestInboundInput {
   reopenWindowMs: number;
   /** Branch and skills of a newly opened ticket. */
   newTicket: { branch: string | null; skills: string[] };
+  /** Assign a ticket left `queued` in the same step (optional for stores; see `ingestInbound`). */
+  route?: InboundRouting;
 }
+
+/**
+ * Routing done by the store inside `ingestInbound`. The candidates are the agents core's router
+ * would list (online, below capacity, in the ticket's branch when it has one, holding its
+ * skills), ordered by `ranking` (see `storeRankingOrder`); the store tries them in that order with
+ * the checks of `assignTicket` (`kind: 'assigned'`, `requireOnline`, expecting the ticket queued
+ * and unassigned) and stops at the first that succeeds.
+ */
+export interface InboundRouting {
+  ranking: StoreRanking;
+  /** The assignment event's reason, e.g. `routing:least-loaded`. */
+  reason: string;
+  actor: Actor;
+}
+
+/**
+ * Rankings simple enough for a store to apply itself: they look only at the candidates.
+ * `least-loaded`: fewest non-closed tickets, then longest idle; `round-robin`: longest idle.
+ * Longest idle means never assigned first, then the oldest `lastAssignedAt`, then by id. For
+ * both, a reopened ticket's last assignee goes first when they are a candidate.
+ */
+export type StoreRanking = 'least-loaded' | 'round-robin';
 
 export interface IngestEchoInput {
   channelId: string;
@@ -542,6 +571,12 @@ export type IngestInboundResult =
       ticketOutcome: 'created' | 'reopened' | 'existing';
       /** Ticket events written by this call (opened / reopened / pending→open). */
       events: TicketEvent[];
+      /**
+       * Set when the store applied `input.route`: the assignment it made (`ticket` above stays
+       * the ticket as the message left it, before the assignment), or null when it made none (nobody could take
+       * the ticket now, or another message assigned it meanwhile).
+       */
+      routing?: { assignment: { ticket: Ticket; event: TicketEvent } | null };
     };
 
 export interface TicketQuery {

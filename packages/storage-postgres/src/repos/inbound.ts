@@ -12,6 +12,7 @@ interface InboundReply {
   ticket?: Row;
   outcome?: 'created' | 'reopened' | 'existing';
   events?: Row[];
+  routing?: { assignment: { ticket: Row; event: Row } | null };
 }
 
 /** What `_sb_.ingest_inbound` takes for one message (ids drawn here, so a retry reuses none). */
@@ -35,6 +36,7 @@ function inboundArgs(input: IngestInboundInput): Record<string, unknown> & { ide
     ticketId: newId('tkt'),
     eventId: newId('evt'),
     messageId: newId('msg'),
+    ...(input.route ? { route: input.route, routeEventId: newId('evt') } : {}),
   };
 }
 
@@ -49,10 +51,13 @@ function inboundResult(raw: InboundReply | string): IngestInboundResult {
     ticket: ticketRow(reply.ticket!),
     ticketOutcome: reply.outcome!,
     events: reply.events!.map(ticketEventRow),
+    ...(reply.routing
+      ? { routing: { assignment: reply.routing.assignment && { ticket: ticketRow(reply.routing.assignment.ticket), event: ticketEventRow(reply.routing.assignment.event) } } }
+      : {}),
   };
 }
 
-/** One message, one statement, one round trip (`_sb_.ingest_inbound`, migration 0010). */
+/** One message, one statement, one round trip (`_sb_.ingest_inbound`, migrations 0010 and 0025). */
 async function ingestOne(db: SqlClient, args: Record<string, unknown>): Promise<IngestInboundResult> {
   const rows = await db.query<{ r: InboundReply | string }>('SELECT _sb_.ingest_inbound($1::text::jsonb) AS r', [JSON.stringify(args)]);
   return inboundResult(rows[0]!.r);

@@ -8,6 +8,7 @@ import { eraseContract } from './erase-contract.js';
 import { echoAndStorageContract } from './echo-and-storage-contract.js';
 import { useStore, type StoreContractOptions } from './harness.js';
 import { inboundContract } from './inbound-contract.js';
+import { inboundRoutingContract, inboundRoutingPipelineContract } from './inbound-routing-contract.js';
 import { DEFAULT_KPI_HISTORY_MESSAGES, kpiContract } from './kpi-contract.js';
 import { kpiPipelineContract } from './kpi-pipeline-contract.js';
 import { liveContract } from './live-contract.js';
@@ -26,6 +27,7 @@ export const STORE_CONTRACT_CAPABILITIES = [
   'agents',
   'customers',
   'inbound',
+  'inbound-routing',
   'tickets',
   'messages',
   'search',
@@ -66,6 +68,10 @@ export function runStoreContract(name: string, options: StoreContractOptions): v
     section('agents', () => agentsContract(harness));
     section('customers', () => customersContract(harness));
     section('inbound', () => inboundContract(harness));
+    section('inbound-routing', () => {
+      inboundRoutingContract(harness);
+      inboundRoutingPipelineContract(options);
+    });
     section('tickets', () => ticketsContract(harness));
     section('messages', () => messagesContract(harness));
     section('search', () => searchContract(harness));

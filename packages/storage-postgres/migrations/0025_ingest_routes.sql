@@ -56,42 +56,46 @@ BEGIN
   RETURN NULL;
 END $$;
 
+-- A message's result with the routing of its ticket when it asked for it and left the ticket
+-- queued (`p_route_it` false: another message of the same batch already routed that ticket).
+-- Takes the routing lock first.
+CREATE FUNCTION _sb_.with_routing(p_result jsonb, p jsonb, p_route_it boolean) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+  IF jsonb_typeof(p->'route') IS DISTINCT FROM 'object' OR (p_result->>'duplicate')::boolean THEN
+    RETURN p_result;
+  END IF;
+  IF NOT p_route_it OR p_result->'ticket'->>'status' <> 'queued' THEN
+    RETURN p_result || '{"routing": {"assignment": null}}'::jsonb;
+  END IF;
+  -- '_sb_.' becomes the schema name: one routing lock per schema (taken again in the same transaction: a no-op).
+  PERFORM pg_advisory_xact_lock(hashtextextended('sb-route:_sb_.', 0));
+  RETURN p_result || jsonb_build_object('routing', jsonb_build_object('assignment',
+    _sb_.route_queued_ticket(p_result->'ticket'->>'id', p->'route', p->>'routeEventId', p->>'at')));
+END $$;
+
 -- Every message's work first, then the routing of the tickets they left queued (each ticket
 -- once, reported with the first of its messages). One result row per message, in order.
 CREATE OR REPLACE FUNCTION _sb_.ingest_inbound_batch(p jsonb[]) RETURNS SETOF jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_n integer := coalesce(array_length(p, 1), 0);
   v_results jsonb[] := '{}';
-  v_r jsonb;
   v_routed text[] := '{}';
   v_ticket text;
-  v_locked boolean := false;
 BEGIN
   FOR i IN 1..v_n LOOP
     v_results := array_append(v_results, _sb_.ingest_inbound_unrouted(p[i]));
   END LOOP;
   FOR i IN 1..v_n LOOP
-    v_r := v_results[i];
-    IF jsonb_typeof(p[i]->'route') = 'object' AND NOT (v_r->>'duplicate')::boolean THEN
-      v_ticket := v_r->'ticket'->>'id';
-      IF v_r->'ticket'->>'status' = 'queued' AND NOT v_ticket = ANY (v_routed) THEN
-        IF NOT v_locked THEN
-          -- '_sb_.' becomes the schema name: one routing lock per schema.
-          PERFORM pg_advisory_xact_lock(hashtextextended('sb-route:_sb_.', 0));
-          v_locked := true;
-        END IF;
-        v_routed := array_append(v_routed, v_ticket);
-        v_r := v_r || jsonb_build_object('routing', jsonb_build_object('assignment',
-          _sb_.route_queued_ticket(v_ticket, p[i]->'route', p[i]->>'routeEventId', p[i]->>'at')));
-      ELSE
-        v_r := v_r || jsonb_build_object('routing', jsonb_build_object('assignment', NULL));
-      END IF;
+    v_ticket := v_results[i]->'ticket'->>'id';
+    RETURN NEXT _sb_.with_routing(v_results[i], p[i], v_ticket IS NULL OR NOT v_ticket = ANY (v_routed));
+    IF v_ticket IS NOT NULL THEN
+      v_routed := array_append(v_routed, v_ticket);
     END IF;
-    RETURN NEXT v_r;
   END LOOP;
 END $$;
 
--- One message: the batch of one.
-CREATE FUNCTION _sb_.ingest_inbound(p jsonb) RETURNS jsonb LANGUAGE sql AS $$
-  SELECT r FROM _sb_.ingest_inbound_batch(ARRAY[p]) AS r
-$$;
+-- One message.
+CREATE FUNCTION _sb_.ingest_inbound(p jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN _sb_.with_routing(_sb_.ingest_inbound_unrouted(p), p, true);
+END $$;

@@ -84,7 +84,7 @@ export { shutDownBrowser, hasExited, SAFE_CHROMIUM_FLAGS, type BrowserProcess, t
 export { contentFromWebMessage, isWebSystemMessage, parseVCard, WEB_SYSTEM_MESSAGE_TYPES, type WebMessageFields } from './whatsapp-web/message-content.js';
 
 export type { RoutingStrategy, RoutingContext } from './routing/routing-strategy.js';
-export { storeRankingOrder } from './routing/routing-strategy.js';
+export { routingAssignment, routingCandidates, storeRankingOrder } from './routing/routing-strategy.js';
 export { leastLoaded } from './routing/least-loaded.js';
 export { roundRobin } from './routing/round-robin.js';
 export { sticky } from './routing/sticky.js';

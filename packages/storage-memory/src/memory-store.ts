@@ -4,6 +4,8 @@ import {
   ConflictError,
   NotFoundError,
   newId,
+  routingAssignment,
+  routingCandidates,
   storeRankingOrder,
   TicketClosedError,
   type Agent,
@@ -418,23 +420,8 @@ export class MemoryStore implements Store {
   /** `IngestInboundInput.route`: the first candidate in ranking order that can take a queued ticket. */
   #routeQueued(ticket: Ticket, route: NonNullable<IngestInboundInput['route']>, at: Date): { ticket: Ticket; event: TicketEvent } | null {
     if (ticket.status !== 'queued') return null;
-    const candidates = this.#listAgents({
-      status: 'online',
-      belowCapacity: true,
-      ...(ticket.branch !== null ? { branch: ticket.branch } : {}),
-      ...(ticket.skills.length > 0 ? { skills: ticket.skills } : {}),
-    });
-    for (const agent of storeRankingOrder(route.ranking, ticket, candidates)) {
-      const result = this.#assign({
-        ticketId: ticket.id,
-        agentId: agent.id,
-        kind: 'assigned',
-        requireOnline: true,
-        expect: { statuses: ['queued'], assigneeId: null },
-        actor: route.actor,
-        reason: route.reason,
-        at,
-      });
+    for (const agent of storeRankingOrder(route.ranking, ticket, this.#listAgents(routingCandidates(ticket)))) {
+      const result = this.#assign(routingAssignment(ticket, agent.id, { ...route, at }));
       if (result.ok) return { ticket: result.ticket, event: result.event };
     }
     return null;

@@ -21,20 +21,30 @@ function message(providerMessageId: string, phone: string): IngestInboundInput {
   };
 }
 
-/** Calls made together: the first ones go out alone, the rest wait and go in one batch (checked). */
-async function burst(store: PostgresStore, inputs: IngestInboundInput[]) {
+/** Counts the store's batch statements and keeps their errors (the batcher hides them: it reruns each message alone). */
+function watchBatches(store: PostgresStore) {
   const db = store.db;
   const query = db.query.bind(db);
-  let batches = 0;
+  const watched = { statements: 0, errors: [] as unknown[], stop: () => void (db.query = query) };
   db.query = ((text: string, params?: readonly unknown[]) => {
-    if (text.includes('ingest_inbound_batch')) batches++;
-    return query(text, params);
+    const running = query(text, params);
+    if (text.includes('ingest_inbound_batch')) {
+      watched.statements++;
+      running.catch((error: unknown) => watched.errors.push(error));
+    }
+    return running;
   }) as typeof db.query;
+  return watched;
+}
+
+/** Calls made together: the first ones go out alone, the rest wait and go in one batch (checked). */
+async function burst(store: PostgresStore, inputs: IngestInboundInput[]) {
+  const batches = watchBatches(store);
   try {
     return await Promise.allSettled(inputs.map((input) => store.ingestInbound(input)));
   } finally {
-    db.query = query;
-    expect(batches).toBeGreaterThan(0);
+    batches.stop();
+    expect(batches.statements).toBeGreaterThan(0);
   }
 }
 
@@ -90,6 +100,24 @@ const pools: pg.Pool[] = [];
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.end()));
 });
+
+/** A migrated store in a fresh schema of the test server; `close` drops the schema. */
+async function openPostgres(prefix: string, connections: number) {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
+  pools.push(pool);
+  const schema = freshSchema(prefix);
+  const store = postgresStore({ pool, schema });
+  await store.init();
+  return {
+    pool,
+    schema,
+    store,
+    close: async () => {
+      await store.close();
+      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+    },
+  };
+}
 if (url) {
   describe('inbound batches that route, on a Postgres server', () => {
     // Routing takes agent locks after the batch's customer and ticket locks, under one lock per
@@ -97,11 +125,7 @@ if (url) {
     // changes running together would deadlock now and then: Postgres aborts one, and the
     // batcher quietly reruns its messages alone. So this watches the batch statements' errors.
     it('batches, router assignments and agent status changes run together without a deadlock; no agent overfills', async () => {
-      const pool = new pg.Pool({ connectionString: url, max: 6 });
-      pools.push(pool);
-      const schema = freshSchema('route');
-      const store = postgresStore({ pool, schema });
-      await store.init();
+      const { pool, schema, store, close } = await openPostgres('route', 6);
       try {
         const agents = ['a1', 'a2', 'a3', 'a4'];
         for (const id of agents) await store.createAgent({ id, name: id, capacity: 12, status: 'online', branch: null, skills: [], at });
@@ -110,18 +134,7 @@ if (url) {
           const r = await store.ingestInbound(message(`wamid.wait.${i}`, `+20100500${String(i).padStart(4, '0')}`));
           if (!r.duplicate) waiting.push(r.ticket.id);
         }
-        const db = store.db;
-        const query = db.query.bind(db);
-        const batchErrors: unknown[] = [];
-        let batches = 0;
-        db.query = ((text: string, params?: readonly unknown[]) => {
-          const running = query(text, params);
-          if (text.includes('ingest_inbound_batch')) {
-            batches++;
-            running.catch((error: unknown) => batchErrors.push(error));
-          }
-          return running;
-        }) as typeof db.query;
+        const batches = watchBatches(store);
         const route = { ranking: 'least-loaded' as const, reason: 'routing:least-loaded', actor: { type: 'system' as const } };
         const inputs = Array.from({ length: 240 }, (_, i) => ({ ...message(`wamid.route.${i}`, `+20100600${String(i % 70).padStart(4, '0')}`), route }));
         const [ingested] = await Promise.all([
@@ -135,9 +148,9 @@ if (url) {
             for (let i = 0; i < 10; i++) await store.setAgentStatus({ agentId: 'a4', status: i % 2 === 0 ? 'offline' : 'online', at });
           })(),
         ]);
-        db.query = query;
-        expect(batches).toBeGreaterThan(0);
-        expect(batchErrors).toEqual([]);
+        batches.stop();
+        expect(batches.statements).toBeGreaterThan(0);
+        expect(batches.errors).toEqual([]);
         expect(ingested.filter((r) => r.status === 'rejected')).toEqual([]);
         const loads = await pool.query<{ id: string; n: number }>(
           `SELECT a.id, (SELECT count(*)::int FROM "${schema}".tickets t WHERE t.assignee_id = a.id AND t.status <> 'closed') AS n FROM "${schema}".agents a`,
@@ -148,25 +161,13 @@ if (url) {
         const events = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".ticket_events WHERE type = 'assigned'`);
         expect(events.rows[0]!.n).toBe(loads.rows.reduce((sum, row) => sum + row.n, 0));
       } finally {
-        await store.close();
-        await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+        await close();
       }
     });
   });
 
   batchTests('postgres', async () => {
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
-    pools.push(pool);
-    const schema = freshSchema('batch');
-    const store = postgresStore({ pool, schema });
-    await store.init();
-    return {
-      store,
-      count: async (sql) => (await store.db.query<{ n: number }>(sql))[0]!.n,
-      close: async () => {
-        await store.close();
-        await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-      },
-    };
+    const { store, close } = await openPostgres('batch', 4);
+    return { store, count: async (sql) => (await store.db.query<{ n: number }>(sql))[0]!.n, close };
   });
 }

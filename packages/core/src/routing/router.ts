@@ -1,10 +1,10 @@
 import type { TimerHandle } from '../clock.js';
-import type { AgentLoad, Ticket, TicketEvent } from '../domain/model.js';
+import type { Actor, AgentLoad, Ticket, TicketEvent } from '../domain/model.js';
 import { SYSTEM_ACTOR } from '../domain/model.js';
 import type { CoreContext } from '../context.js';
 import { coalesced } from '../coalesced.js';
 import { errorForLog } from '../logger.js';
-import { preferPrevious, type RoutingStrategy } from './routing-strategy.js';
+import { preferPrevious, routingAssignment, routingCandidates, type RoutingStrategy } from './routing-strategy.js';
 import type { InboundRouting } from '../store/store.js';
 
 const MAX_ROUTING_ROUNDS = 5;
@@ -66,7 +66,12 @@ export class Router {
     if (!ranking) return undefined;
     const hours = await this.#hours(channelId, this.#ctx.clock.now());
     if (hours && !hours.open) return undefined;
-    return { ranking, reason: `routing:${this.#strategy.name}`, actor: SYSTEM_ACTOR };
+    return { ranking, ...this.#assignedBy() };
+  }
+
+  /** Who routing assignments are by, and why (`routing:<strategy>`). */
+  #assignedBy(): { actor: Actor; reason: string } {
+    return { actor: SYSTEM_ACTOR, reason: `routing:${this.#strategy.name}` };
   }
 
   /** Report an assignment the store made inside `ingestInbound`. */
@@ -84,25 +89,11 @@ export class Router {
       return { assigned: null, noAgent: true };
     }
     for (let round = 0; round < MAX_ROUTING_ROUNDS; round++) {
-      const candidates = await store.listAgents({
-        status: 'online',
-        belowCapacity: true,
-        ...(ticket.branch !== null ? { branch: ticket.branch } : {}),
-        ...(ticket.skills.length > 0 ? { skills: ticket.skills } : {}),
-      });
+      const candidates = await store.listAgents(routingCandidates(ticket));
       if (candidates.length === 0) return { assigned: null, noAgent: true };
       const ranked = await this.#rank(ticket, candidates);
       for (const agent of ranked) {
-        const result = await store.assignTicket({
-          ticketId: ticket.id,
-          agentId: agent.id,
-          kind: 'assigned',
-          requireOnline: true,
-          expect: { statuses: ['queued'], assigneeId: null },
-          actor: SYSTEM_ACTOR,
-          reason: `routing:${this.#strategy.name}`,
-          at: clock.now(),
-        });
+        const result = await store.assignTicket(routingAssignment(ticket, agent.id, { ...this.#assignedBy(), at: clock.now() }));
         if (result.ok) {
           this.#ctx.emit('ticket.assigned', { ticket: result.ticket, event: result.event });
           return { assigned: result.ticket, noAgent: false };

@@ -1,5 +1,5 @@
 import type { AgentLoad, Ticket } from '../domain/model.js';
-import type { StoreRanking } from '../store/store.js';
+import type { AgentFilter, AssignTicketInput, InboundRouting, StoreRanking } from '../store/store.js';
 
 /** What a strategy sees when a ticket needs an agent. */
 export interface RoutingContext {
@@ -43,6 +43,30 @@ export const byLoad = (a: AgentLoad, b: AgentLoad): number => a.openTickets - b.
 export function storeRankingOrder(ranking: StoreRanking, ticket: Ticket, candidates: readonly AgentLoad[]): AgentLoad[] {
   const ranked = [...candidates].sort(ranking === 'least-loaded' ? byLoad : byLongestIdle);
   return preferPrevious(ticket, ranked);
+}
+
+/** The agents who may take `ticket` now: online, below capacity, in its branch when it has one, holding its skills. */
+export function routingCandidates(ticket: Ticket): AgentFilter {
+  return {
+    status: 'online',
+    belowCapacity: true,
+    ...(ticket.branch !== null ? { branch: ticket.branch } : {}),
+    ...(ticket.skills.length > 0 ? { skills: ticket.skills } : {}),
+  };
+}
+
+/** A routing assignment of a queued, unassigned ticket: capacity-checked, to an online agent. */
+export function routingAssignment(ticket: Ticket, agentId: string, by: Pick<InboundRouting, 'actor' | 'reason'> & { at: Date }): AssignTicketInput {
+  return {
+    ticketId: ticket.id,
+    agentId,
+    kind: 'assigned',
+    requireOnline: true,
+    expect: { statuses: ['queued'], assigneeId: null },
+    actor: by.actor,
+    reason: by.reason,
+    at: by.at,
+  };
 }
 
 /** A reopened ticket goes back to the agent who had it, whatever the ranking, when they are a candidate. */

@@ -528,11 +528,9 @@ export interface IngestInboundInput {
 }
 
 /**
- * Routing done by the store inside `ingestInbound`. The candidates are the agents core's router
- * would list (online, below capacity, in the ticket's branch when it has one, holding its
- * skills), ordered by `ranking` (see `storeRankingOrder`); the store tries them in that order with
- * the checks of `assignTicket` (`kind: 'assigned'`, `requireOnline`, expecting the ticket queued
- * and unassigned) and stops at the first that succeeds.
+ * Routing done by the store inside `ingestInbound`, as core's router does it: the agents of
+ * `routingCandidates(ticket)`, in `storeRankingOrder`, each tried with the checks of
+ * `assignTicket(routingAssignment(...))` until one succeeds.
  */
 export interface InboundRouting {
   ranking: StoreRanking;
@@ -573,8 +571,8 @@ export type IngestInboundResult =
       events: TicketEvent[];
       /**
        * Set when the store applied `input.route`: the assignment it made (`ticket` above stays
-       * the ticket as the message left it, before the assignment), or null when it made none (nobody could take
-       * the ticket now, or another message assigned it meanwhile).
+       * the ticket as the message left it, before the assignment), or null when it made none
+       * (nobody could take the ticket now, or another message assigned it meanwhile).
        */
       routing?: { assignment: { ticket: Ticket; event: TicketEvent } | null };
     };

@@ -2,6 +2,7 @@ import { newId, type IngestEchoInput, type IngestInboundInput, type IngestInboun
 import type { SqlClient } from '../client/sql-client.js';
 import { customerRow, messageRow, ticketEventRow, ticketRow, type Row } from '../rows.js';
 import { upsertCustomer } from './customers.js';
+import { notifySql, type CarriedNotifications } from './live-events.js';
 import { searchLexemes } from './search.js';
 
 interface InboundReply {
@@ -57,9 +58,36 @@ function inboundResult(raw: InboundReply | string): IngestInboundResult {
   };
 }
 
-/** One message, one statement, one round trip (`_sb_.ingest_inbound`, migrations 0010 and 0025). */
-async function ingestOne(db: SqlClient, args: Record<string, unknown>): Promise<IngestInboundResult> {
-  const rows = await db.query<{ r: InboundReply | string }>('SELECT _sb_.ingest_inbound($1::text::jsonb) AS r', [JSON.stringify(args)]);
+/**
+ * A statement that also sends the carried notifications (if any) in its transaction: `sql` gets
+ * the text to append to its select list, a column `notified` whose count is checked, so a
+ * statement that did not send them all hands them back.
+ */
+async function carrying<T extends object>(
+  db: SqlClient,
+  sql: (selectMore: string) => string,
+  params: unknown[],
+  carried: CarriedNotifications | undefined,
+): Promise<T[]> {
+  if (!carried) return db.query<T>(sql(''), params);
+  try {
+    const rows = await db.query<T & { notified: number }>(sql(`, ${notifySql(params.length + 1)} AS notified`), [
+      ...params,
+      carried.channel,
+      carried.payloads,
+    ]);
+    if (rows[0]?.notified === carried.payloads.length) carried.sent();
+    else carried.returned();
+    return rows;
+  } catch (error) {
+    carried.returned();
+    throw error;
+  }
+}
+
+/** One message, one statement, one round trip (`_sb_.ingest_inbound`, migrations 0010, 0025 and 0027). */
+async function ingestOne(db: SqlClient, args: Record<string, unknown>, carried?: CarriedNotifications): Promise<IngestInboundResult> {
+  const rows = await carrying<{ r: InboundReply | string }>(db, (more) => `SELECT _sb_.ingest_inbound($1::text::jsonb) AS r${more}`, [JSON.stringify(args)], carried);
   return inboundResult(rows[0]!.r);
 }
 
@@ -71,12 +99,14 @@ interface PendingInbound {
 
 /**
  * The inbound hot path. While `maxInFlight` statements are running, further calls wait and then
- * go together in one statement (`_sb_.ingest_inbound_batch`, migration 0023): under a burst the
- * database commits once per batch instead of once per message, and at low load every call still
- * goes out at once, alone. A batch runs in identity order (stable), so concurrent batches lock
- * customers, their tickets and the messages' dedupe locks in one order and cannot deadlock each
- * other. If a batch fails, each of its messages runs alone and gets its own outcome: one bad
- * message never fails the others.
+ * go together in one statement (`_sb_.ingest_inbound_batch`, migrations 0023, 0025 and 0027):
+ * under a burst the database commits once per batch instead of once per message, and at low load
+ * every call still goes out at once, alone. A batch runs in identity order (stable), so
+ * concurrent batches lock customers, their tickets and the messages' dedupe locks in one order
+ * and cannot deadlock each other. If a batch fails, each of its messages runs alone and gets its
+ * own outcome: one bad message never fails the others. Each statement also carries the live-event
+ * notifications waiting to go out (the previous messages' events), so a burst costs no extra
+ * transactions for them; a statement that fails hands them back.
  */
 export class InboundBatcher {
   #queue: PendingInbound[] = [];
@@ -86,6 +116,8 @@ export class InboundBatcher {
     private readonly db: SqlClient,
     private readonly maxInFlight: number,
     private readonly maxBatch = 64,
+    /** Live-event notifications waiting to go out: each statement carries what it can take. */
+    private readonly notifications?: { take(): CarriedNotifications | undefined },
   ) {}
 
   ingest(input: IngestInboundInput): Promise<IngestInboundResult> {
@@ -107,21 +139,26 @@ export class InboundBatcher {
   }
 
   async #run(batch: PendingInbound[]): Promise<void> {
-    if (batch.length > 1) {
-      const ordered = [...batch].sort((a, b) => (a.args.identity < b.args.identity ? -1 : a.args.identity > b.args.identity ? 1 : 0));
-      let results: IngestInboundResult[] | undefined;
-      try {
-        const rows = await this.db.query<{ r: InboundReply | string }>('SELECT r FROM _sb_.ingest_inbound_batch($1::text[]::jsonb[]) AS r', [
-          ordered.map((p) => JSON.stringify(p.args)),
-        ]);
-        results = rows.map((row) => inboundResult(row.r));
-      } catch {
-        // Each message again, alone, below.
-      }
-      if (results?.length === ordered.length) {
-        ordered.forEach((p, i) => p.resolve(results[i]!));
-        return;
-      }
+    if (batch.length === 1) {
+      await ingestOne(this.db, batch[0]!.args, this.notifications?.take()).then(batch[0]!.resolve, batch[0]!.reject);
+      return;
+    }
+    const ordered = [...batch].sort((a, b) => (a.args.identity < b.args.identity ? -1 : a.args.identity > b.args.identity ? 1 : 0));
+    let results: IngestInboundResult[] | undefined;
+    try {
+      const rows = await carrying<{ r: InboundReply | string }>(
+        this.db,
+        (more) => `SELECT r${more} FROM _sb_.ingest_inbound_batch($1::text[]::jsonb[]) AS r`,
+        [ordered.map((p) => JSON.stringify(p.args))],
+        this.notifications?.take(),
+      );
+      results = rows.map((row) => inboundResult(row.r));
+    } catch {
+      // Each message again, alone, below.
+    }
+    if (results?.length === ordered.length) {
+      ordered.forEach((p, i) => p.resolve(results[i]!));
+      return;
     }
     await Promise.all(batch.map((p) => ingestOne(this.db, p.args).then(p.resolve, p.reject)));
   }

@@ -14,7 +14,7 @@ const PAYLOAD_TTL = '10 minutes';
 
 export const liveChannel = (schema: string): string => `${schema}_live`;
 
-/** Most notifications one `pg_notify` statement sends. */
+/** Most notifications one statement sends. */
 const BATCH_LIMIT = 50;
 /**
  * How long the first event of a batch waits for others. Each statement is a transaction of its
@@ -25,15 +25,44 @@ const BATCH_LIMIT = 50;
 const LINGER_MS = 5;
 
 /**
- * Publishes live events. Events published while a statement is in flight (or within `LINGER_MS`
- * of the first) go out together: packed into as few notifications as fit (each payload a JSON
- * array of events, at most `INLINE_LIMIT` bytes), sent by one statement, in publish order. A
- * burst of inbound messages then costs one round trip per batch, and every listening instance
- * reads a few notifications rather than one per event.
+ * The SQL that sends `$<first>` = channel, `$<first + 1>` = payloads (text[]) in order, and
+ * counts them: a scalar subquery, so another statement can carry it in its select list (run
+ * once, committed with that statement's transaction).
+ */
+export const notifySql = (first: number): string =>
+  `(SELECT count(*)::int FROM (SELECT pg_notify($${first}, p) FROM unnest($${first + 1}::text[]) WITH ORDINALITY AS e(p, n) ORDER BY n) AS sent)`;
+
+/** Notifications handed to a statement that sends them in its own transaction (see `take`). */
+export interface CarriedNotifications {
+  readonly channel: string;
+  readonly payloads: string[];
+  /** The statement committed having sent them all. */
+  sent(): void;
+  /** It did not (failed, rolled back): they go out again, before anything published later. */
+  returned(): void;
+}
+
+interface PendingEvent {
+  json: string;
+  bytes: number;
+  done: (error?: unknown) => void;
+}
+
+/**
+ * Publishes live events. Events published within `LINGER_MS` of the first go out together:
+ * packed into as few notifications as fit (each payload a JSON array of events, at most
+ * `INLINE_LIMIT` bytes), in publish order. They go out either in a statement of their own or
+ * carried by a statement the store runs anyway (`take`, used by the inbound batcher): under a
+ * burst of inbound messages each ingest statement then carries the previous messages' events,
+ * saving a transaction and a round trip per batch.
+ *
+ * Order: notifications are delivered in commit order, so at most one statement carries
+ * notifications at a time; the next takes what was published since only after it settled.
  */
 export class LiveEventPublisher {
-  #pending: Array<{ json: string; bytes: number; done: (error?: unknown) => void }> = [];
-  #flushing = false;
+  #pending: PendingEvent[] = [];
+  #carrying = false;
+  #scheduled = false;
 
   constructor(private readonly db: () => SqlClient) {}
 
@@ -44,45 +73,81 @@ export class LiveEventPublisher {
     if (bytes + 2 > INLINE_LIMIT) return publishStored(this.db(), `[${json}]`);
     return new Promise<void>((resolve, reject) => {
       this.#pending.push({ json, bytes, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (!this.#flushing) {
-        this.#flushing = true;
-        setTimeout(() => void this.#flush(), LINGER_MS);
-      }
+      this.#schedule(LINGER_MS);
     });
   }
 
+  /**
+   * The notifications waiting to go out, for a statement about to run that will send them
+   * (`notifySql`) and report back; undefined when none wait or another statement carries some.
+   */
+  take(): CarriedNotifications | undefined {
+    return this.#take();
+  }
+
+  #take(): (CarriedNotifications & { failed(error: unknown): void }) | undefined {
+    if (this.#carrying || this.#pending.length === 0) return undefined;
+    const { items, payloads } = pack(this.#pending);
+    this.#pending = this.#pending.slice(items.length);
+    this.#carrying = true;
+    let settled = false;
+    const settle = (outcome: 'sent' | 'returned' | 'failed', error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      this.#carrying = false;
+      if (outcome === 'returned') this.#pending = items.concat(this.#pending);
+      else for (const item of items) item.done(error);
+      if (this.#pending.length > 0) this.#schedule(outcome === 'returned' ? 0 : LINGER_MS);
+    };
+    return {
+      channel: liveChannel(this.db().schema),
+      payloads,
+      sent: () => settle('sent'),
+      returned: () => settle('returned'),
+      failed: (error) => settle('failed', error),
+    };
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setTimeout(() => void this.#flush(), delayMs);
+  }
+
+  /** Sends what waits in statements of its own, unless a carrying statement is in flight (it reschedules when it settles). */
   async #flush(): Promise<void> {
-    while (this.#pending.length > 0) {
-      const batch = this.#pending;
-      this.#pending = [];
-      const payloads: string[] = [];
-      let current: string[] = [];
-      let size = 2;
-      for (const item of batch) {
-        if (current.length > 0 && size + item.bytes + 1 > INLINE_LIMIT) {
-          payloads.push(`[${current.join(',')}]`);
-          current = [];
-          size = 2;
-        }
-        current.push(item.json);
-        size += item.bytes + 1;
-      }
-      payloads.push(`[${current.join(',')}]`);
+    this.#scheduled = false;
+    for (let carried = this.#take(); carried; carried = this.#take()) {
       try {
-        const db = this.db();
-        for (let i = 0; i < payloads.length; i += BATCH_LIMIT) {
-          await db.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS e(p, n) ORDER BY n', [
-            liveChannel(db.schema),
-            payloads.slice(i, i + BATCH_LIMIT),
-          ]);
-        }
-        for (const item of batch) item.done();
+        await this.db().query(`SELECT ${notifySql(1)} AS n`, [carried.channel, carried.payloads]);
+        carried.sent();
       } catch (error) {
-        for (const item of batch) item.done(error);
+        // Best-effort: these events are lost, their publishers told.
+        carried.failed(error);
       }
     }
-    this.#flushing = false;
   }
+}
+
+/** The first events of `pending` that fit in one statement, packed into notification payloads. */
+function pack(pending: PendingEvent[]): { items: PendingEvent[]; payloads: string[] } {
+  const payloads: string[] = [];
+  let current: string[] = [];
+  let size = 2;
+  let count = 0;
+  for (const item of pending) {
+    if (current.length > 0 && size + item.bytes + 1 > INLINE_LIMIT) {
+      payloads.push(`[${current.join(',')}]`);
+      if (payloads.length === BATCH_LIMIT) break;
+      current = [];
+      size = 2;
+    }
+    current.push(item.json);
+    size += item.bytes + 1;
+    count++;
+  }
+  if (current.length > 0 && payloads.length < BATCH_LIMIT) payloads.push(`[${current.join(',')}]`);
+  return { items: pending.slice(0, count), payloads };
 }
 
 /** An event too large for a notification: stored, and notified by id. */

@@ -1,0 +1,141 @@
+import type { IngestInboundInput, LiveEvent } from '@switchboard/core';
+import pg from 'pg';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { pgliteStore, postgresStore, type PostgresStore } from '../src/index.js';
+import { databaseUrl, freshSchema } from './helpers.js';
+
+// Live events waiting to be published ride in the next inbound statement (src/repos/live-events.ts,
+// `take`): these check they still arrive once each, in publish order, when they do and when that
+// statement fails.
+
+const url = databaseUrl('live events carried by inbound statements');
+const at = new Date('2026-03-02T10:00:00Z');
+// Bounds a failure only: a passing wait returns as soon as the events arrive.
+const WAIT = { timeout: 20_000, interval: 10 };
+
+function message(providerMessageId: string, phone: string): IngestInboundInput {
+  return {
+    channelId: 'main',
+    providerMessageId,
+    sender: { identity: phone, phone, name: 'Ahmed', address: phone.slice(1) },
+    content: { type: 'text', text: `hello ${providerMessageId}` },
+    providerTimestamp: null,
+    replyToProviderMessageId: null,
+    at,
+    reopenWindowMs: 0,
+    newTicket: { branch: null, skills: [] },
+  };
+}
+
+const liveEvent = (n: number): LiveEvent => ({
+  id: `evt_carry_${n}`,
+  name: 'ticket.updated',
+  origin: 'inst-test',
+  at: at.toISOString(),
+  data: { ticket: { id: `tkt_${n}`, channelId: 'main', customerId: 'cus_1', status: 'open', assigneeId: null, branch: null, lastActivityAt: at.toISOString() } },
+} as unknown as LiveEvent);
+
+/** Watches the store's statements: which ones sent notifications, and whether they failed. */
+function watchStatements(store: PostgresStore) {
+  const db = store.db;
+  const query = db.query.bind(db);
+  const seen = { carried: 0, carriedFailed: 0, ownNotify: 0, stop: () => void (db.query = query) };
+  db.query = ((text: string, params?: readonly unknown[]) => {
+    const running = query(text, params);
+    if (text.includes('pg_notify')) {
+      if (text.includes('ingest_inbound')) {
+        seen.carried++;
+        running.catch(() => seen.carriedFailed++);
+      } else seen.ownNotify++;
+    }
+    return running;
+  }) as typeof db.query;
+  return seen;
+}
+
+function carryTests(name: string, open: () => Promise<{ store: PostgresStore; close: () => Promise<void> }>) {
+  describe(`live events carried by inbound statements: ${name}`, () => {
+    it('events published during a burst of inbound messages ride in its statements and arrive once each, in publish order', async () => {
+      const { store, close } = await open();
+      const received: string[] = [];
+      const stop = await store.subscribeEvents((e) => received.push(e.id));
+      const seen = watchStatements(store);
+      try {
+        const published: string[] = [];
+        const work: Array<Promise<unknown>> = [];
+        for (let i = 0; i < 40; i++) {
+          const event = liveEvent(i);
+          published.push(event.id);
+          work.push(store.publishEvent(event));
+          work.push(store.ingestInbound(message(`wamid.carry.${i}`, `+20100700${String(i % 10).padStart(4, '0')}`)));
+          // Some turns of the event loop between them, as events follow the messages they describe.
+          if (i % 4 === 3) await Promise.all(work.splice(0));
+        }
+        await Promise.all(work);
+        await vi.waitFor(() => expect(received).toEqual(published), WAIT);
+        expect(seen.carried).toBeGreaterThan(0);
+        expect(seen.carriedFailed).toBe(0);
+      } finally {
+        seen.stop();
+        await stop();
+        await close();
+      }
+    });
+
+    it('a carrying statement that fails hands its events back: they go out after, once each, in publish order', async () => {
+      const { store, close } = await open();
+      const received: string[] = [];
+      const stop = await store.subscribeEvents((e) => received.push(e.id));
+      const seen = watchStatements(store);
+      try {
+        const first = Array.from({ length: 5 }, (_, i) => liveEvent(i));
+        const published = first.map((e) => e.id);
+        const delivered = first.map((e) => store.publishEvent(e));
+        // Published before the message in the same turn: its statement takes them. A NUL is valid
+        // JSON text but not valid in jsonb, so that statement fails and rolls their NOTIFYs back.
+        const bad = store.ingestInbound(message('wamid.carry.bad\u0000', '+201007009999'));
+        const later = liveEvent(99);
+        published.push(later.id);
+        delivered.push(store.publishEvent(later));
+        await expect(bad).rejects.toMatchObject({ code: '22P05' });
+        await Promise.all(delivered);
+        await vi.waitFor(() => expect(received).toEqual(published), WAIT);
+        expect(seen.carried).toBe(1);
+        expect(seen.carriedFailed).toBe(1);
+        expect(seen.ownNotify).toBeGreaterThan(0);
+      } finally {
+        seen.stop();
+        await stop();
+        await close();
+      }
+    });
+  });
+}
+
+carryTests('pglite', async () => {
+  const store = pgliteStore({ dataDir: 'memory://' });
+  await store.init();
+  return { store, close: () => store.close() };
+});
+
+const pools: pg.Pool[] = [];
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end()));
+});
+
+if (url) {
+  carryTests('postgres', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    pools.push(pool);
+    const schema = freshSchema('carry');
+    const store = postgresStore({ pool, schema });
+    await store.init();
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      },
+    };
+  });
+}

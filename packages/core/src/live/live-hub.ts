@@ -14,8 +14,18 @@ export interface LiveEvents {
   /**
    * Receive every live event: this instance's directly, other instances' through the store
    * (when it can share events, e.g. Postgres). Returns a function that unsubscribes.
+   *
+   * An instance listens to the store only once it is started and has a subscriber, so an
+   * instance without live views pays nothing for the others' events. A subscriber added after
+   * `start()` gets other instances' events once `ready()` resolves.
    */
   subscribe(listener: LiveEventListener): () => void;
+  /**
+   * Resolves when other instances' events reach this instance's subscribers: at once when the
+   * store cannot share events, nobody subscribed or the instance is not started; rejects when
+   * the store's subscription failed (the next `subscribe` tries again).
+   */
+  ready(): Promise<void>;
 }
 
 /** Checks a host-given instance id, or makes one. */
@@ -39,6 +49,9 @@ export class LiveHub implements LiveEvents {
   readonly #logger: Logger;
   readonly #track: (work: Promise<unknown>) => void;
   readonly #listeners = new Set<LiveEventListener>();
+  #started = false;
+  /** The store subscription being made or made (set from the first subscriber after start). */
+  #listening: Promise<void> | undefined;
   #unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(deps: { store: RuntimeStore; clock: Clock; logger: Logger; instanceId: string; track: (work: Promise<unknown>) => void }) {
@@ -52,9 +65,20 @@ export class LiveHub implements LiveEvents {
   subscribe(listener: LiveEventListener): () => void {
     if (typeof listener !== 'function') throw new ValidationError('sb.live.subscribe needs a listener function.', [{ path: 'listener', message: 'not a function' }]);
     this.#listeners.add(listener);
+    if (this.#started) {
+      this.#track(
+        this.#listen().catch((error: unknown) => {
+          this.#logger.warn({ err: errorForLog(error) }, 'live event subscribe failed');
+        }),
+      );
+    }
     return () => {
       this.#listeners.delete(listener);
     };
+  }
+
+  ready(): Promise<void> {
+    return this.#listening ?? Promise.resolve();
   }
 
   /** Called with every core event after local listeners ran; ignores events that are not shared. */
@@ -76,24 +100,46 @@ export class LiveHub implements LiveEvents {
     );
   }
 
-  /** Start receiving other instances' events (no-op when the store cannot share events). */
+  /** Start receiving other instances' events, now if someone subscribed, else at the first subscription. */
   async start(): Promise<void> {
-    if (!this.#store.subscribeEvents || this.#unsubscribe) return;
-    this.#unsubscribe = await this.#store.subscribeEvents((event) => {
-      if (event.origin !== this.instanceId) this.#deliver(event);
-    });
+    this.#started = true;
+    if (this.#listeners.size > 0) await this.#listen();
   }
 
   async stop(): Promise<void> {
-    const unsubscribe = this.#unsubscribe;
-    this.#unsubscribe = undefined;
+    this.#started = false;
     this.#listeners.clear();
+    const listening = this.#listening;
+    this.#listening = undefined;
+    const unsubscribe = await listening?.then(
+      () => this.#unsubscribe,
+      () => undefined,
+    );
+    this.#unsubscribe = undefined;
     if (!unsubscribe) return;
     try {
       await unsubscribe();
     } catch (error) {
       this.#logger.warn({ err: errorForLog(error) }, 'live event unsubscribe failed');
     }
+  }
+
+  /** The store subscription, made once (again after a failure); a no-op when the store cannot share events. */
+  #listen(): Promise<void> {
+    const subscribe = this.#store.subscribeEvents?.bind(this.#store);
+    if (!subscribe) return Promise.resolve();
+    this.#listening ??= subscribe((event) => {
+      if (event.origin !== this.instanceId) this.#deliver(event);
+    }).then(
+      (unsubscribe) => {
+        this.#unsubscribe = unsubscribe;
+      },
+      (error: unknown) => {
+        this.#listening = undefined;
+        throw error;
+      },
+    );
+    return this.#listening;
   }
 
   #deliver(event: LiveEvent): void {

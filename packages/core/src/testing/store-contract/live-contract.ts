@@ -100,6 +100,7 @@ export function liveContract(h: ContractHarness, options: StoreContractOptions):
       const seenByB: LiveEvent[] = [];
       a.sb.live.subscribe((e) => seenByA.push(e));
       b.sb.live.subscribe((e) => seenByB.push(e));
+      await Promise.all([a.sb.live.ready(), b.sb.live.ready()]);
 
       await a.sb.agents.create({ id: 'a1', name: 'Mona', capacity: 5, status: 'online' });
       await a.sim.receive({ from: phone(1), text: 'مرحبا، أين طلبي؟' });
@@ -141,6 +142,31 @@ export function liveContract(h: ContractHarness, options: StoreContractOptions):
       expect(b.seen['message.received']).toBeUndefined();
     });
   
+    it("listens to the store only once started with a subscriber: a later subscriber is ready, then gets the others' events", async (ctx) => {
+      let subscriptions = 0;
+      const a = await desk({
+        instanceId: 'inst-a',
+        wrapStore: (store) =>
+          overriding(store, {
+            subscribeEvents: store.subscribeEvents && ((listener: (e: LiveEvent) => void) => (subscriptions++, store.subscribeEvents!(listener))),
+          }),
+      });
+      if (!canShare(a.store)) return ctx.skip();
+      const b = await desk({ instanceId: 'inst-b', sameStoreAs: a });
+      await b.sb.agents.create({ id: 'a1', name: 'Mona', capacity: 5, status: 'online' });
+      await a.sb.live.ready();
+      expect(subscriptions).toBe(0);
+
+      const seen: LiveEvent[] = [];
+      a.sb.live.subscribe((e) => seen.push(e));
+      a.sb.live.subscribe(() => {});
+      await a.sb.live.ready();
+      expect(subscriptions).toBe(1);
+      await b.sb.agents.setStatus('a1', 'offline');
+      await vi.waitFor(() => expect(seen.filter((e) => e.origin === 'inst-b' && e.name === 'agent.status_changed')).toHaveLength(1), WAIT);
+      expect(subscriptions).toBe(1);
+    });
+
     it('a failed publish is logged and never fails the operation; local live subscribers still see the event', async () => {
       const warnings: string[] = [];
       const logger: Logger = { debug() {}, info() {}, warn: (_o: object, msg: string) => void warnings.push(msg), error() {}, child() { return logger; } };

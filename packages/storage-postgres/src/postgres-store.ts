@@ -149,7 +149,10 @@ export class PostgresStore implements Store {
     }
     this.#client = client;
     // PGlite runs one statement at a time anyway: everything waiting goes in the next batch.
-    this.#inbound = new inbound.InboundBatcher(client, client.kind === 'pglite' ? 1 : INBOUND_STATEMENTS_IN_FLIGHT, undefined, this.#publisher);
+    this.#inbound = new inbound.InboundBatcher(client, {
+      maxInFlight: client.kind === 'pglite' ? 1 : INBOUND_STATEMENTS_IN_FLIGHT,
+      notifications: this.#publisher,
+    });
   }
 
   async close(): Promise<void> {

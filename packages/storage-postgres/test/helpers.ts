@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { IngestInboundInput } from '@switchboard/core';
+import pg from 'pg';
+import { postgresStore, type PostgresStore } from '../src/index.js';
 
 /** Contract capabilities not implemented yet (PG-B's part while it is being built). */
 export const PENDING_CAPABILITIES: string[] = [];
@@ -16,4 +19,54 @@ export function databaseUrl(suite: string): string | undefined {
   if (process.env.CI === 'true') throw new Error(`${suite}: DATABASE_URL is required under CI=true (a Postgres server for the storage-postgres tests).`);
   console.warn(`\n[storage-postgres] SKIPPED ${suite}: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> to run it against a Postgres server.\n`);
   return undefined;
+}
+
+/** One inbound text message from `phone` on channel `main`, for the store's inbound tests. */
+export function inboundMessage(providerMessageId: string, phone: string, at = new Date('2026-03-02T10:00:00Z')): IngestInboundInput {
+  return {
+    channelId: 'main',
+    providerMessageId,
+    sender: { identity: phone, phone, name: 'Ahmed', address: phone.slice(1) },
+    content: { type: 'text', text: `hello ${providerMessageId}` },
+    providerTimestamp: null,
+    replyToProviderMessageId: null,
+    at,
+    reopenWindowMs: 0,
+    newTicket: { branch: null, skills: [] },
+  };
+}
+
+/** A migrated store in a fresh schema of the test server, on a pool of its own; `close` drops the schema and ends the pool. */
+export async function openPostgresStore(url: string, prefix: string, connections: number) {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
+  const schema = freshSchema(prefix);
+  const store = postgresStore({ pool, schema });
+  try {
+    await store.init();
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return {
+    pool,
+    schema,
+    store,
+    close: async () => {
+      await store.close();
+      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await pool.end();
+    },
+  };
+}
+
+/** Calls `seen` with every statement the store sends (its text and its running promise) until `stop()`. */
+export function watchQueries(store: PostgresStore, seen: (text: string, running: Promise<unknown>) => void): { stop: () => void } {
+  const db = store.db;
+  const query = db.query.bind(db);
+  db.query = ((text: string, params?: readonly unknown[]) => {
+    const running = query(text, params);
+    seen(text, running);
+    return running;
+  }) as typeof db.query;
+  return { stop: () => void (db.query = query) };
 }

@@ -1,39 +1,19 @@
 import type { IngestInboundInput } from '@switchboard/core';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { pgliteStore, postgresStore, type PostgresStore } from '../src/index.js';
-import { databaseUrl, freshSchema } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { pgliteStore, type PostgresStore } from '../src/index.js';
+import { databaseUrl, inboundMessage, openPostgresStore, watchQueries } from './helpers.js';
 
 const url = databaseUrl('inbound batches');
 const at = new Date('2026-03-02T10:00:00Z');
 
-function message(providerMessageId: string, phone: string): IngestInboundInput {
-  return {
-    channelId: 'main',
-    providerMessageId,
-    sender: { identity: phone, phone, name: 'Ahmed', address: phone.slice(1) },
-    content: { type: 'text', text: `hello ${providerMessageId}` },
-    providerTimestamp: null,
-    replyToProviderMessageId: null,
-    at,
-    reopenWindowMs: 0,
-    newTicket: { branch: null, skills: [] },
-  };
-}
-
 /** Counts the store's batch statements and keeps their errors (the batcher hides them: it reruns each message alone). */
 function watchBatches(store: PostgresStore) {
-  const db = store.db;
-  const query = db.query.bind(db);
-  const watched = { statements: 0, errors: [] as unknown[], stop: () => void (db.query = query) };
-  db.query = ((text: string, params?: readonly unknown[]) => {
-    const running = query(text, params);
-    if (text.includes('ingest_inbound_batch')) {
-      watched.statements++;
-      running.catch((error: unknown) => watched.errors.push(error));
-    }
-    return running;
-  }) as typeof db.query;
+  const watched = { statements: 0, errors: [] as unknown[], stop: () => {} };
+  watched.stop = watchQueries(store, (text, running) => {
+    if (!text.includes('ingest_inbound_batch')) return;
+    watched.statements++;
+    running.catch((error: unknown) => watched.errors.push(error));
+  }).stop;
   return watched;
 }
 
@@ -53,9 +33,9 @@ function batchTests(name: string, open: () => Promise<{ store: PostgresStore; co
     it('one message the database rejects fails alone; the others in its batch are stored once', async () => {
       const { store, count, close } = await open();
       try {
-        const inputs = Array.from({ length: 12 }, (_, i) => message(`wamid.batch.${i}`, `+20100200${String(i % 4).padStart(4, '0')}`));
+        const inputs = Array.from({ length: 12 }, (_, i) => inboundMessage(`wamid.batch.${i}`, `+20100200${String(i % 4).padStart(4, '0')}`));
         // A NUL character is valid JSON text but not valid in Postgres jsonb: this one's statement fails.
-        inputs[6] = message('wamid.batch.bad\u0000', '+201002009999');
+        inputs[6] = inboundMessage('wamid.batch.bad\u0000', '+201002009999');
         const results = await burst(store, inputs);
         expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
         expect(results[6]!.status).toBe('rejected');
@@ -72,7 +52,7 @@ function batchTests(name: string, open: () => Promise<{ store: PostgresStore; co
     it('a delivery repeated inside one batch is stored once and answered as a duplicate', async () => {
       const { store, count, close } = await open();
       try {
-        const inputs = Array.from({ length: 10 }, (_, i) => message(`wamid.rep.${i % 5}`, `+20100300${String(i % 5).padStart(4, '0')}`));
+        const inputs = Array.from({ length: 10 }, (_, i) => inboundMessage(`wamid.rep.${i % 5}`, `+20100300${String(i % 5).padStart(4, '0')}`));
         const results = await burst(store, inputs);
         const values = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
         expect(values.every((v) => v !== null)).toBe(true);
@@ -96,28 +76,6 @@ batchTests('pglite', async () => {
   };
 });
 
-const pools: pg.Pool[] = [];
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-});
-
-/** A migrated store in a fresh schema of the test server; `close` drops the schema. */
-async function openPostgres(prefix: string, connections: number) {
-  const pool = new pg.Pool({ connectionString: url, max: connections });
-  pools.push(pool);
-  const schema = freshSchema(prefix);
-  const store = postgresStore({ pool, schema });
-  await store.init();
-  return {
-    pool,
-    schema,
-    store,
-    close: async () => {
-      await store.close();
-      await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-    },
-  };
-}
 if (url) {
   describe('inbound batches that route, on a Postgres server', () => {
     // Routing takes agent locks after the batch's customer and ticket locks, under one lock per
@@ -125,18 +83,18 @@ if (url) {
     // changes running together would deadlock now and then: Postgres aborts one, and the
     // batcher quietly reruns its messages alone. So this watches the batch statements' errors.
     it('batches, router assignments and agent status changes run together without a deadlock; no agent overfills', async () => {
-      const { pool, schema, store, close } = await openPostgres('route', 6);
+      const { pool, schema, store, close } = await openPostgresStore(url, 'route', 6);
       try {
         const agents = ['a1', 'a2', 'a3', 'a4'];
         for (const id of agents) await store.createAgent({ id, name: id, capacity: 12, status: 'online', branch: null, skills: [], at });
         const waiting = [];
         for (let i = 0; i < 16; i++) {
-          const r = await store.ingestInbound(message(`wamid.wait.${i}`, `+20100500${String(i).padStart(4, '0')}`));
+          const r = await store.ingestInbound(inboundMessage(`wamid.wait.${i}`, `+20100500${String(i).padStart(4, '0')}`));
           if (!r.duplicate) waiting.push(r.ticket.id);
         }
         const batches = watchBatches(store);
         const route = { ranking: 'least-loaded' as const, reason: 'routing:least-loaded', actor: { type: 'system' as const } };
-        const inputs = Array.from({ length: 240 }, (_, i) => ({ ...message(`wamid.route.${i}`, `+20100600${String(i % 70).padStart(4, '0')}`), route }));
+        const inputs = Array.from({ length: 240 }, (_, i) => ({ ...inboundMessage(`wamid.route.${i}`, `+20100600${String(i % 70).padStart(4, '0')}`), route }));
         const [ingested] = await Promise.all([
           Promise.allSettled(inputs.map((input) => store.ingestInbound(input))),
           Promise.all(
@@ -167,7 +125,7 @@ if (url) {
   });
 
   batchTests('postgres', async () => {
-    const { store, close } = await openPostgres('batch', 4);
+    const { store, close } = await openPostgresStore(url, 'batch', 4);
     return { store, count: async (sql) => (await store.db.query<{ n: number }>(sql))[0]!.n, close };
   });
 }

@@ -1,8 +1,7 @@
-import type { IngestInboundInput, LiveEvent } from '@switchboard/core';
-import pg from 'pg';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { pgliteStore, postgresStore, type PostgresStore } from '../src/index.js';
-import { databaseUrl, freshSchema } from './helpers.js';
+import type { LiveEvent } from '@switchboard/core';
+import { describe, expect, it, vi } from 'vitest';
+import { pgliteStore, type PostgresStore } from '../src/index.js';
+import { databaseUrl, inboundMessage, openPostgresStore, watchQueries } from './helpers.js';
 
 // Live events waiting to be published ride in the next inbound statement (src/repos/live-events.ts,
 // `take`): these check they still arrive once each, in publish order, when they do and when that
@@ -15,20 +14,6 @@ const WAIT = { timeout: 20_000, interval: 10 };
 // PGlite runs everything in this process: under a loaded CI machine store setup alone takes seconds.
 const SLOW = 90_000;
 
-function message(providerMessageId: string, phone: string): IngestInboundInput {
-  return {
-    channelId: 'main',
-    providerMessageId,
-    sender: { identity: phone, phone, name: 'Ahmed', address: phone.slice(1) },
-    content: { type: 'text', text: `hello ${providerMessageId}` },
-    providerTimestamp: null,
-    replyToProviderMessageId: null,
-    at,
-    reopenWindowMs: 0,
-    newTicket: { branch: null, skills: [] },
-  };
-}
-
 const liveEvent = (n: number): LiveEvent => ({
   id: `evt_carry_${n}`,
   name: 'ticket.updated',
@@ -39,19 +24,16 @@ const liveEvent = (n: number): LiveEvent => ({
 
 /** Watches the store's statements: which ones sent notifications, and whether they failed. */
 function watchStatements(store: PostgresStore) {
-  const db = store.db;
-  const query = db.query.bind(db);
-  const seen = { carried: 0, carriedFailed: 0, ownNotify: 0, stop: () => void (db.query = query) };
-  db.query = ((text: string, params?: readonly unknown[]) => {
-    const running = query(text, params);
-    if (text.includes('pg_notify')) {
-      if (text.includes('ingest_inbound')) {
-        seen.carried++;
-        running.catch(() => seen.carriedFailed++);
-      } else seen.ownNotify++;
+  const seen = { carried: 0, carriedFailed: 0, ownNotify: 0, stop: () => {} };
+  seen.stop = watchQueries(store, (text, running) => {
+    if (!text.includes('pg_notify')) return;
+    if (!text.includes('ingest_inbound')) {
+      seen.ownNotify++;
+      return;
     }
-    return running;
-  }) as typeof db.query;
+    seen.carried++;
+    running.catch(() => seen.carriedFailed++);
+  }).stop;
   return seen;
 }
 
@@ -69,7 +51,7 @@ function carryTests(name: string, open: () => Promise<{ store: PostgresStore; cl
           const event = liveEvent(i);
           published.push(event.id);
           work.push(store.publishEvent(event));
-          work.push(store.ingestInbound(message(`wamid.carry.${i}`, `+20100700${String(i % 10).padStart(4, '0')}`)));
+          work.push(store.ingestInbound(inboundMessage(`wamid.carry.${i}`, `+20100700${String(i % 10).padStart(4, '0')}`)));
           // Some turns of the event loop between them, as events follow the messages they describe.
           if (i % 4 === 3) await Promise.all(work.splice(0));
         }
@@ -95,7 +77,7 @@ function carryTests(name: string, open: () => Promise<{ store: PostgresStore; cl
         const delivered = first.map((e) => store.publishEvent(e));
         // Published before the message in the same turn: its statement takes them. A NUL is valid
         // JSON text but not valid in jsonb, so that statement fails and rolls their NOTIFYs back.
-        const bad = store.ingestInbound(message('wamid.carry.bad\u0000', '+201007009999'));
+        const bad = store.ingestInbound(inboundMessage('wamid.carry.bad\u0000', '+201007009999'));
         const later = liveEvent(99);
         published.push(later.id);
         delivered.push(store.publishEvent(later));
@@ -120,24 +102,4 @@ carryTests('pglite', async () => {
   return { store, close: () => store.close() };
 });
 
-const pools: pg.Pool[] = [];
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-});
-
-if (url) {
-  carryTests('postgres', async () => {
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
-    pools.push(pool);
-    const schema = freshSchema('carry');
-    const store = postgresStore({ pool, schema });
-    await store.init();
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-      },
-    };
-  });
-}
+if (url) carryTests('postgres', () => openPostgresStore(url, 'carry', 4));

@@ -50,9 +50,8 @@ export class LiveHub implements LiveEvents {
   readonly #track: (work: Promise<unknown>) => void;
   readonly #listeners = new Set<LiveEventListener>();
   #started = false;
-  /** The store subscription being made or made (set from the first subscriber after start). */
-  #listening: Promise<void> | undefined;
-  #unsubscribe: (() => Promise<void>) | undefined;
+  /** The store subscription being made or made, resolving to its unsubscribe function (none when the store cannot share events). */
+  #listening: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(deps: { store: RuntimeStore; clock: Clock; logger: Logger; instanceId: string; track: (work: Promise<unknown>) => void }) {
     this.#store = deps.store;
@@ -77,8 +76,8 @@ export class LiveHub implements LiveEvents {
     };
   }
 
-  ready(): Promise<void> {
-    return this.#listening ?? Promise.resolve();
+  async ready(): Promise<void> {
+    await this.#listening;
   }
 
   /** Called with every core event after local listeners ran; ignores events that are not shared. */
@@ -111,11 +110,7 @@ export class LiveHub implements LiveEvents {
     this.#listeners.clear();
     const listening = this.#listening;
     this.#listening = undefined;
-    const unsubscribe = await listening?.then(
-      () => this.#unsubscribe,
-      () => undefined,
-    );
-    this.#unsubscribe = undefined;
+    const unsubscribe = await listening?.catch(() => undefined);
     if (!unsubscribe) return;
     try {
       await unsubscribe();
@@ -125,21 +120,16 @@ export class LiveHub implements LiveEvents {
   }
 
   /** The store subscription, made once (again after a failure); a no-op when the store cannot share events. */
-  #listen(): Promise<void> {
+  async #listen(): Promise<void> {
     const subscribe = this.#store.subscribeEvents?.bind(this.#store);
-    if (!subscribe) return Promise.resolve();
+    if (!subscribe) return;
     this.#listening ??= subscribe((event) => {
       if (event.origin !== this.instanceId) this.#deliver(event);
-    }).then(
-      (unsubscribe) => {
-        this.#unsubscribe = unsubscribe;
-      },
-      (error: unknown) => {
-        this.#listening = undefined;
-        throw error;
-      },
-    );
-    return this.#listening;
+    }).catch((error: unknown) => {
+      this.#listening = undefined;
+      throw error;
+    });
+    await this.#listening;
   }
 
   #deliver(event: LiveEvent): void {

@@ -112,13 +112,23 @@ export class InboundBatcher {
   #queue: PendingInbound[] = [];
   #inFlight = 0;
 
+  readonly #maxInFlight: number;
+  readonly #maxBatch: number;
+  readonly #notifications: { take(): CarriedNotifications | undefined } | undefined;
+
   constructor(
     private readonly db: SqlClient,
-    private readonly maxInFlight: number,
-    private readonly maxBatch = 64,
-    /** Live-event notifications waiting to go out: each statement carries what it can take. */
-    private readonly notifications?: { take(): CarriedNotifications | undefined },
-  ) {}
+    options: {
+      maxInFlight: number;
+      maxBatch?: number;
+      /** Live-event notifications waiting to go out: each statement carries what it can take. */
+      notifications?: { take(): CarriedNotifications | undefined };
+    },
+  ) {
+    this.#maxInFlight = options.maxInFlight;
+    this.#maxBatch = options.maxBatch ?? 64;
+    this.#notifications = options.notifications;
+  }
 
   ingest(input: IngestInboundInput): Promise<IngestInboundResult> {
     return new Promise((resolve, reject) => {
@@ -128,8 +138,8 @@ export class InboundBatcher {
   }
 
   #pump(): void {
-    while (this.#inFlight < this.maxInFlight && this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.maxBatch);
+    while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#maxBatch);
       this.#inFlight++;
       void this.#run(batch).finally(() => {
         this.#inFlight--;
@@ -140,7 +150,7 @@ export class InboundBatcher {
 
   async #run(batch: PendingInbound[]): Promise<void> {
     if (batch.length === 1) {
-      await ingestOne(this.db, batch[0]!.args, this.notifications?.take()).then(batch[0]!.resolve, batch[0]!.reject);
+      await ingestOne(this.db, batch[0]!.args, this.#notifications?.take()).then(batch[0]!.resolve, batch[0]!.reject);
       return;
     }
     const ordered = [...batch].sort((a, b) => (a.args.identity < b.args.identity ? -1 : a.args.identity > b.args.identity ? 1 : 0));
@@ -150,7 +160,7 @@ export class InboundBatcher {
         this.db,
         (more) => `SELECT r${more} FROM _sb_.ingest_inbound_batch($1::text[]::jsonb[]) AS r`,
         [ordered.map((p) => JSON.stringify(p.args))],
-        this.notifications?.take(),
+        this.#notifications?.take(),
       );
       results = rows.map((row) => inboundResult(row.r));
     } catch {

@@ -1,6 +1,7 @@
 import type { IngestInboundInput } from '@switchboard/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { pgliteStore, type PostgresStore } from '../src/index.js';
+import { inboundArgs } from '../src/repos/inbound.js';
 import { databaseUrl, inboundMessage, openPostgresStore, watchQueries } from './helpers.js';
 
 const url = databaseUrl('inbound batches');
@@ -118,6 +119,46 @@ if (url) {
         expect(assigned.length).toBeGreaterThan(0);
         const events = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".ticket_events WHERE type = 'assigned'`);
         expect(events.rows[0]!.n).toBe(loads.rows.reduce((sum, row) => sum + row.n, 0));
+      } finally {
+        await close();
+      }
+    });
+  });
+
+  describe('inbound lock order, on a Postgres server', () => {
+    // Every inbound statement locks its deliveries (dedupe locks), then customers and tickets,
+    // then agents (migration 0028). A batch that reached a customer before the dedupe lock of
+    // that customer's next message deadlocked with a lone statement for that message (CI, 40P01).
+    it("a batch takes its deliveries' locks before any customer: a lone statement holding one of them runs through", async () => {
+      const { pool, schema, close } = await openPostgresStore(url, 'dedupe', 4);
+      try {
+        const run = schema; // unique provider ids: no other test waits on these locks
+        const phone = '+201007770001';
+        const args = [inboundMessage(`wamid.${run}.1`, phone), inboundMessage(`wamid.${run}.2`, phone)].map((m) => JSON.stringify(inboundArgs(m)));
+        const lockKey = `hashtextextended('sb-in:main:wamid.${run}.2', 0)`;
+        // Stands in for a lone statement for the second message: it holds that delivery's lock ...
+        const lone = await pool.connect();
+        try {
+          await lone.query('BEGIN');
+          await lone.query(`SELECT pg_advisory_xact_lock(${lockKey})`);
+          const batch = pool.query(`SELECT r FROM "${schema}".ingest_inbound_batch($1::text[]::jsonb[]) AS r`, [args]);
+          await vi.waitFor(async () => {
+            const waiting = await pool.query<{ n: number }>(
+              `WITH k AS (SELECT ${lockKey} AS k)
+               SELECT count(*)::int AS n FROM pg_locks l, k WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 1
+                 AND l.classid::bigint = (k.k >> 32) & 4294967295 AND l.objid::bigint = k.k & 4294967295`,
+            );
+            expect(waiting.rows[0]!.n).toBe(1);
+          }, { timeout: 20_000, interval: 20 });
+          // ... and next needs the customer row, as ingest_one does after its dedupe lock.
+          await lone.query(`SELECT "${schema}".upsert_customer('cus_lone', $1, $1, 'Ahmed', now())`, [phone]);
+          await lone.query('COMMIT');
+          expect((await batch).rows).toHaveLength(2);
+        } finally {
+          lone.release();
+        }
+        const stored = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".messages`);
+        expect(stored.rows[0]!.n).toBe(2);
       } finally {
         await close();
       }

@@ -17,7 +17,7 @@ interface InboundReply {
 }
 
 /** What `_sb_.ingest_inbound` takes for one message (ids drawn here, so a retry reuses none). */
-function inboundArgs(input: IngestInboundInput): Record<string, unknown> & { identity: string } {
+export function inboundArgs(input: IngestInboundInput): Record<string, unknown> & { identity: string } {
   return {
     channelId: input.channelId,
     providerMessageId: input.providerMessageId,
@@ -101,9 +101,10 @@ interface PendingInbound {
  * The inbound hot path. While `maxInFlight` statements are running, further calls wait and then
  * go together in one statement (`_sb_.ingest_inbound_batch`, migrations 0023, 0025 and 0027):
  * under a burst the database commits once per batch instead of once per message, and at low load
- * every call still goes out at once, alone. A batch runs in identity order (stable), so
- * concurrent batches lock customers, their tickets and the messages' dedupe locks in one order
- * and cannot deadlock each other. If a batch fails, each of its messages runs alone and gets its
+ * every call still goes out at once, alone. A batch takes all its messages' dedupe locks first
+ * (migration 0028), then runs in identity order (stable), so inbound statements lock
+ * deliveries, then customers and their tickets, then agents, in one order, and cannot deadlock
+ * each other. If a batch fails, each of its messages runs alone and gets its
  * own outcome: one bad message never fails the others. Each statement also carries the live-event
  * notifications waiting to go out (the previous messages' events), so a burst costs no extra
  * transactions for them; a statement that fails hands them back.

@@ -105,7 +105,7 @@ export interface PostgresOracle {
 /**
  * Inbound statements one store runs at once before further messages wait and go in batches.
  * Measured at concurrency 8 on 2 cores (bench/inbound.ts): 2 used the least database CPU per
- * message, without raising latency (3 and 4 batch less).
+ * message, without raising latency (3 and 4 batch less; 3 with even shares too).
  */
 const INBOUND_STATEMENTS_IN_FLIGHT = 2;
 

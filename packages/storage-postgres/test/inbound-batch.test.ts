@@ -165,6 +165,44 @@ if (url) {
     });
   });
 
+  describe('inbound on a ticket that changes meanwhile, on a Postgres server', () => {
+    // A message on a queued or open ticket updates it in one statement (migration 0029); a
+    // pending one goes the way that opens it with an event. A ticket made pending while the
+    // message waits for its row must go that way too, once the UPDATE rechecks the new version.
+    it('a ticket made pending while a message waits for it is opened by that message, with its event', async () => {
+      const { pool, schema, store, close } = await openPostgresStore(url, 'pending', 4);
+      try {
+        const phone = '+201008880001';
+        const first = await store.ingestInbound(inboundMessage(`wamid.${schema}.1`, phone));
+        if (first.duplicate) throw new Error('first delivery answered as a duplicate');
+        const agent = await pool.connect();
+        let next: Promise<Awaited<ReturnType<typeof store.ingestInbound>>>;
+        try {
+          // Stands in for an agent's status change, held open until the message waits on the row.
+          await agent.query('BEGIN');
+          await agent.query(`UPDATE "${schema}".tickets SET status = 'pending' WHERE id = $1`, [first.ticket.id]);
+          next = store.ingestInbound(inboundMessage(`wamid.${schema}.2`, phone));
+          await vi.waitFor(async () => {
+            const waiting = await pool.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ingest_inbound%' AND query LIKE $1`,
+              [`%${schema}%`],
+            );
+            expect(waiting.rows[0]!.n).toBe(1);
+          }, { timeout: 20_000, interval: 20 });
+          await agent.query('COMMIT');
+        } finally {
+          agent.release();
+        }
+        const result = await next;
+        if (result.duplicate) throw new Error('second delivery answered as a duplicate');
+        expect(result.ticket.status).toBe('open');
+        expect(result.events.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([['status_changed', 'pending', 'open']]);
+      } finally {
+        await close();
+      }
+    });
+  });
+
   batchTests('postgres', async () => {
     const { store, close } = await openPostgresStore(url, 'batch', 4);
     return { store, count: async (sql) => (await store.db.query<{ n: number }>(sql))[0]!.n, close };

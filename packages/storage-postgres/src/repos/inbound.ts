@@ -2,7 +2,7 @@ import { newId, type IngestEchoInput, type IngestInboundInput, type IngestInboun
 import type { SqlClient } from '../client/sql-client.js';
 import { customerRow, messageRow, ticketEventRow, ticketRow, type Row } from '../rows.js';
 import { upsertCustomer } from './customers.js';
-import { notifySql, type CarriedNotifications } from './live-events.js';
+import { notifyParams, notifySql, type CarriedNotifications } from './live-events.js';
 import { searchLexemes } from './search.js';
 
 interface InboundReply {
@@ -71,11 +71,7 @@ async function carrying<T extends object>(
 ): Promise<T[]> {
   if (!carried) return db.query<T>(sql(''), params);
   try {
-    const rows = await db.query<T & { notified: number }>(sql(`, ${notifySql(params.length + 1)} AS notified`), [
-      ...params,
-      carried.channel,
-      carried.payloads,
-    ]);
+    const rows = await db.query<T & { notified: number }>(sql(`, ${notifySql(params.length + 1)} AS notified`), [...params, ...notifyParams(carried)]);
     if (rows[0]?.notified === carried.payloads.length) carried.sent();
     else carried.returned();
     return rows;

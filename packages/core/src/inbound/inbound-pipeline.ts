@@ -4,6 +4,7 @@ import type { ConnectionStateEvent, DriverEvent, MessageEchoEvent, MessageReceiv
 import { parseInboundContent, parseInput } from '../domain/content-schema.js';
 import type { Customer, Message, Ticket } from '../domain/model.js';
 import { normalizePhone } from '../phone/phone-number.js';
+import { storableStrings } from '../text/storable-text.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { InboundHook } from './inbound-hook.js';
 import { errorForLog } from '../logger.js';
@@ -143,7 +144,7 @@ export class InboundPipeline {
   /** Ingest one customer message. Delivered N times, it is stored, routed and emitted once. */
   async receive(channelId: string, event: MessageReceivedEvent): Promise<InboundResult> {
     const channel = this.#ctx.channel(channelId);
-    const input = parseInput(receivedSchema, event, 'inbound message');
+    const input = storableStrings(parseInput(receivedSchema, event, 'inbound message'));
     const content = parseInboundContent(input.content);
     const sender = identify(channelId, input.from);
     for (const hook of this.#hooks) {
@@ -199,7 +200,7 @@ export class InboundPipeline {
   /** Store a message the business sent from its phone (outside Switchboard), once. */
   async echo(channelId: string, event: MessageEchoEvent): Promise<void> {
     this.#ctx.channel(channelId);
-    const input = parseInput(echoSchema, event, 'echo event');
+    const input = storableStrings(parseInput(echoSchema, event, 'echo event'));
     const content = parseInboundContent(input.content);
     const result = await this.#ctx.store.ingestEcho({
       channelId,

@@ -41,6 +41,18 @@ export function pipelineContract(options: StoreContractOptions): void {
       expect((await sb.tickets.events(ticketId)).map((e) => e.type)).toEqual(['opened', 'assigned']);
     });
 
+    it('stores text with NUL or an unpaired surrogate once, each such character replaced by U+FFFD', async () => {
+      const { sb, sim, oracle, seen } = await desk();
+      // Valid JSON from a provider, valid JavaScript strings, but not storable text as they are.
+      const event = sim.message({ from: phone(1), name: 'Sa\u0000ra \uD83D', text: 'a\u0000b \uD800 \uDC00x \uD83D\uDE00' });
+      await sim.deliver(event, { times: 3 });
+      expect(await oracle.countMessages({ channelId: 'main' })).toBe(1);
+      const [message] = (await sb.messages.list({ customerId: seen['customer.created']![0]!.customer.id })).items;
+      expect(message!.content).toEqual({ type: 'text', text: 'a\uFFFDb \uFFFD \uFFFDx \uD83D\uDE00' });
+      expect(seen['customer.created']![0]!.customer.name).toBe('Sa\uFFFDra \uFFFD');
+      expect(seen['message.received']).toHaveLength(1);
+    });
+
     it('keeps one open ticket per customer and never overfills an agent under 1,000 concurrent messages', async () => {
       const { sb, sim, oracle, seen } = await desk();
       const capacity = { a1: 20, a2: 15, a3: 10 };

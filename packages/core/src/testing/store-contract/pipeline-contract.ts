@@ -51,6 +51,10 @@ export function pipelineContract(options: StoreContractOptions): void {
       expect(message!.content).toEqual({ type: 'text', text: 'a\uFFFDb \uFFFD \uFFFDx \uD83D\uDE00' });
       expect(seen['customer.created']![0]!.customer.name).toBe('Sa\uFFFDra \uFFFD');
       expect(seen['message.received']).toHaveLength(1);
+      // The same for a message the business sent from its phone (an echo).
+      await sim.sendFromPhone({ to: phone(1), text: 'from the shop \u0000 \uDFFF' });
+      const history = (await sb.messages.list({ customerId: seen['customer.created']![0]!.customer.id })).items;
+      expect(history.map((m) => m.content)).toContainEqual({ type: 'text', text: 'from the shop \uFFFD \uFFFD' });
     });
 
     it('keeps one open ticket per customer and never overfills an agent under 1,000 concurrent messages', async () => {

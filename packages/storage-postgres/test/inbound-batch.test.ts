@@ -1,8 +1,9 @@
 import type { IngestInboundInput } from '@switchboard/core';
+import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
-import { pgliteStore, type PostgresStore } from '../src/index.js';
+import { pgliteStore, postgresStore, type PostgresStore } from '../src/index.js';
 import { inboundArgs } from '../src/repos/inbound.js';
-import { databaseUrl, inboundMessage, openPostgresStore, watchQueries } from './helpers.js';
+import { databaseUrl, freshSchema, inboundMessage, openPostgresStore, watchQueries } from './helpers.js';
 
 const url = databaseUrl('inbound batches');
 const at = new Date('2026-03-02T10:00:00Z');
@@ -199,6 +200,53 @@ if (url) {
         expect(result.events.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([['status_changed', 'pending', 'open']]);
       } finally {
         await close();
+      }
+    });
+  });
+
+  describe('a lone inbound statement aborted by a deadlock, on a Postgres server', () => {
+    it('is run again and stores the message once, instead of failing the webhook', async () => {
+      // The store's connections detect deadlocks after 20 ms, the holder's after 10 s: the
+      // inbound statement is the one the server aborts.
+      const pool = new pg.Pool({ connectionString: url, max: 4, options: '-c deadlock_timeout=20' });
+      const schema = freshSchema('dl');
+      const store = postgresStore({ pool, schema });
+      const holder = await pool.connect();
+      try {
+        await store.init();
+        const phone = '+201008880002';
+        await store.ingestInbound(inboundMessage(`wamid.${schema}.1`, phone));
+        const attempts: string[] = [];
+        watchQueries(store, (text) => {
+          if (text.includes('ingest_inbound(')) attempts.push(text);
+        });
+        // Holds the customer, then asks for the dedupe lock the message's statement holds.
+        await holder.query('BEGIN');
+        await holder.query(`SET LOCAL deadlock_timeout = '10s'`);
+        await holder.query(`SELECT id FROM "${schema}".customers WHERE identity = $1 FOR UPDATE`, [phone]);
+        const providerMessageId = `wamid.${schema}.2`;
+        const next = store.ingestInbound(inboundMessage(providerMessageId, phone));
+        await vi.waitFor(async () => {
+          const waiting = await pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ingest_inbound(%' AND query LIKE $1`,
+            [`%${schema}%`],
+          );
+          expect(waiting.rows[0]!.n).toBe(1);
+        }, { timeout: 20_000, interval: 20 });
+        await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended('sb-in:main:' || $1, 0))`, [providerMessageId]);
+        await holder.query('COMMIT');
+
+        const result = await next;
+        expect(result.duplicate).toBe(false);
+        expect(attempts).toHaveLength(2);
+        const stored = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".messages WHERE provider_message_id = $1`, [providerMessageId]);
+        expect(stored.rows[0]!.n).toBe(1);
+      } finally {
+        await holder.query('ROLLBACK').catch(() => undefined);
+        holder.release();
+        await store.close();
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await pool.end();
       }
     });
   });

@@ -1,4 +1,4 @@
-import { newId, type IngestEchoInput, type IngestInboundInput, type IngestInboundResult, type Message } from '@switchboard/core';
+import { newId, StoreError, type IngestEchoInput, type IngestInboundInput, type IngestInboundResult, type Message } from '@switchboard/core';
 import type { SqlClient } from '../client/sql-client.js';
 import { customerRow, messageRow, ticketEventRow, ticketRow, type Row } from '../rows.js';
 import { upsertCustomer } from './customers.js';
@@ -81,10 +81,26 @@ async function carrying<T extends object>(
   }
 }
 
+/**
+ * Attempts of one message's statement when the database aborts it to resolve a deadlock or a
+ * serialization failure (`store_conflict`). The statement is its own transaction, rolled back
+ * whole, and a repeated delivery is a duplicate, so running it again is safe; answering the
+ * webhook 500 instead would only have the provider deliver it again later.
+ */
+const CONFLICT_ATTEMPTS = 3;
+
 /** One message, one statement, one round trip (`_sb_.ingest_inbound`, migrations 0010, 0025 and 0027). */
 async function ingestOne(db: SqlClient, args: Record<string, unknown>, carried?: CarriedNotifications): Promise<IngestInboundResult> {
-  const rows = await carrying<{ r: InboundReply | string }>(db, (more) => `SELECT _sb_.ingest_inbound($1::text::jsonb) AS r${more}`, [JSON.stringify(args)], carried);
-  return inboundResult(rows[0]!.r);
+  const text = JSON.stringify(args);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Carried notifications ride the first attempt only: a failed one hands them back.
+      const rows = await carrying<{ r: InboundReply | string }>(db, (more) => `SELECT _sb_.ingest_inbound($1::text::jsonb) AS r${more}`, [text], attempt === 1 ? carried : undefined);
+      return inboundResult(rows[0]!.r);
+    } catch (error) {
+      if (attempt >= CONFLICT_ATTEMPTS || !(error instanceof StoreError && error.code === 'store_conflict')) throw error;
+    }
+  }
 }
 
 interface PendingInbound {
@@ -107,7 +123,8 @@ interface PendingInbound {
  * (migration 0028), then runs in identity order (stable), so inbound statements lock
  * deliveries, then customers and their tickets, then agents, in one order, and cannot deadlock
  * each other. If a batch fails, each of its messages runs alone and gets its
- * own outcome: one bad message never fails the others. Each statement also carries the live-event
+ * own outcome: one bad message never fails the others (a message's own statement aborted by a
+ * deadlock or serialization failure runs again, `CONFLICT_ATTEMPTS`). Each statement also carries the live-event
  * notifications waiting to go out (the previous messages' events), so a burst costs no extra
  * transactions for them; a statement that fails hands them back.
  */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { mapSqlError, isConnectionError } from './errors.js';
+import { presenceLockSql } from './listener-presence.js';
 import { schemaRewriter } from './schema-sql.js';
 import type { ListenHandlers, SqlClient, SqlExecutor } from './sql-client.js';
 
@@ -183,6 +184,9 @@ class PgListener {
     client.on('end', onLost);
     try {
       await client.query(`LISTEN "${this.channel}"`);
+      // Presence: publishers skip notifying while nobody holds this (repos/live-events.ts,
+      // notifySql). Taken after LISTEN, it waits for any publisher that skipped to commit.
+      await client.query(`SELECT pg_advisory_lock_shared(${presenceLockSql('$1')})`, [this.channel]);
     } catch (error) {
       detach();
       client.release(true);
@@ -222,6 +226,8 @@ class PgListener {
     this.#detach = undefined;
     try {
       await client.query(`UNLISTEN "${this.channel}"`);
+      // The connection goes back to the pool: it must not keep announcing a listener.
+      await client.query(`SELECT pg_advisory_unlock_shared(${presenceLockSql('$1')})`, [this.channel]);
       detach?.();
       client.release();
     } catch {

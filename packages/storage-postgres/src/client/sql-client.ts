@@ -29,6 +29,8 @@ export interface SqlClient extends SqlExecutor {
    * LISTEN on `channel` on a dedicated connection. `onPayload` gets every NOTIFY payload;
    * `onReconnect` is called after the listening connection was lost and LISTEN re-issued
    * (notifications sent during the gap are lost). Resolves to a function that stops listening.
+   * On a Postgres server the listening connection also holds the channel's presence lock
+   * (`listener-presence.ts`) while it listens; resolves once it does.
    */
   listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
   /** Release every connection (a pool passed in by the host is left open). */

@@ -71,7 +71,7 @@ async function carrying<T extends object>(
 ): Promise<T[]> {
   if (!carried) return db.query<T>(sql(''), params);
   try {
-    const rows = await db.query<T & { notified: number }>(sql(`, ${notifySql(params.length + 1)} AS notified`), [...params, ...notifyParams(carried)]);
+    const rows = await db.query<T & { notified: number }>(sql(`, ${notifySql(params.length + 1, db.kind === 'postgres')} AS notified`), [...params, ...notifyParams(carried)]);
     if (rows[0]?.notified === carried.payloads.length) carried.sent();
     else carried.returned();
     return rows;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LiveEvent } from '@switchboard/core';
+import { presenceLockSql } from '../client/listener-presence.js';
 import type { SqlClient } from '../client/sql-client.js';
 
 /**
@@ -28,9 +29,23 @@ const LINGER_MS = 5;
  * The SQL that sends `$<first>` = channel, `$<first + 1>` = payloads in order (one JSON array
  * text, `notifyParams`), and counts them: a scalar subquery, so another statement can carry it in
  * its select list (run once, committed with that statement's transaction).
+ *
+ * `onlyToListeners` (a Postgres server): when no connection listens on the channel the
+ * notifications are not sent at all, and count as sent. A NOTIFY costs the sending transaction
+ * a place in the server's notification queue and a cluster-wide lock held through its commit;
+ * an instance without live subscribers anywhere (a backend that only ingests and notifies) then
+ * pays nothing for them. "Nobody listens" is taking the channel's presence lock exclusively,
+ * which every listening connection holds shared, so it fails as soon as one listens; held to the
+ * end of the transaction, it also makes a connection that starts listening meanwhile wait for
+ * this transaction to end, so its subscribers are ready only once no event it could have missed
+ * is still to commit. (Two publishers that both find nobody listening: the second fails to take
+ * the lock and simply sends.) Not for PGlite: one connection, whose own locks never conflict.
  */
-export const notifySql = (first: number): string =>
-  `(SELECT count(*)::int FROM (SELECT pg_notify($${first}, p) FROM json_array_elements_text($${first + 1}::text::json) WITH ORDINALITY AS e(p, n) ORDER BY n) AS sent)`;
+export const notifySql = (first: number, onlyToListeners: boolean): string => {
+  const send = `(SELECT count(*)::int FROM (SELECT pg_notify($${first}, p) FROM json_array_elements_text($${first + 1}::text::json) WITH ORDINALITY AS e(p, n) ORDER BY n) AS sent)`;
+  if (!onlyToListeners) return send;
+  return `(SELECT CASE WHEN pg_try_advisory_xact_lock(${presenceLockSql(`$${first}`)}) THEN json_array_length($${first + 1}::text::json) ELSE ${send} END)`;
+};
 
 /**
  * `notifySql`'s two parameters. The payloads go as one JSON text: as a `text[]` parameter, pg
@@ -129,7 +144,8 @@ export class LiveEventPublisher {
     this.#scheduled = false;
     for (let carried = this.#take(); carried; carried = this.#take()) {
       try {
-        await this.db().query(`SELECT ${notifySql(1)} AS n`, notifyParams(carried));
+        const db = this.db();
+        await db.query(`SELECT ${notifySql(1, db.kind === 'postgres')} AS n`, notifyParams(carried));
         carried.sent();
       } catch (error) {
         // Best-effort: these events are lost, their publishers told.

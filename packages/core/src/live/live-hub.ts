@@ -15,7 +15,7 @@ export interface LiveEvents {
    * Receive every live event: this instance's directly, other instances' through the store
    * (when it can share events, e.g. Postgres). Returns a function that unsubscribes.
    *
-   * An instance listens to the store only once it is started and has a subscriber, so an
+   * An instance listens to the store only while it is started and has a subscriber, so an
    * instance without live views pays nothing for the others' events. A subscriber added after
    * `start()` gets other instances' events once `ready()` resolves.
    */
@@ -72,8 +72,29 @@ export class LiveHub implements LiveEvents {
       );
     }
     return () => {
-      this.#listeners.delete(listener);
+      if (this.#listeners.delete(listener) && this.#listeners.size === 0) this.#unlisten();
     };
+  }
+
+  /**
+   * The last subscriber left: stop the store subscription, so the store stops carrying the
+   * others' events here (on Postgres, so publishers can skip notifying when nobody listens).
+   * A later subscriber makes a new one.
+   */
+  #unlisten(): void {
+    const listening = this.#listening;
+    this.#listening = undefined;
+    if (!listening) return;
+    this.#track(
+      listening
+        .then(
+          (unsubscribe) => unsubscribe?.(),
+          () => undefined, // it never started: nothing to stop
+        )
+        .catch((error: unknown) => {
+          this.#logger.warn({ err: errorForLog(error) }, 'live event unsubscribe failed');
+        }),
+    );
   }
 
   async ready(): Promise<void> {
@@ -123,12 +144,17 @@ export class LiveHub implements LiveEvents {
   async #listen(): Promise<void> {
     const subscribe = this.#store.subscribeEvents?.bind(this.#store);
     if (!subscribe) return;
-    this.#listening ??= subscribe((event) => {
-      if (event.origin !== this.instanceId) this.#deliver(event);
-    }).catch((error: unknown) => {
-      this.#listening = undefined;
-      throw error;
-    });
+    if (!this.#listening) {
+      // Only the current subscription delivers: one being stopped may still see an event that
+      // the one replacing it delivers too.
+      const listening: Promise<(() => Promise<void>) | undefined> = subscribe((event) => {
+        if (this.#listening === listening && event.origin !== this.instanceId) this.#deliver(event);
+      }).catch((error: unknown) => {
+        if (this.#listening === listening) this.#listening = undefined;
+        throw error;
+      });
+      this.#listening = listening;
+    }
     await this.#listening;
   }
 

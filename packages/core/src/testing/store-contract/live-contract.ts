@@ -167,6 +167,60 @@ export function liveContract(h: ContractHarness, options: StoreContractOptions):
       expect(subscriptions).toBe(1);
     });
 
+    it('stops listening to the store when its last live subscriber leaves and listens again for the next, each event once', async (ctx) => {
+      let active = 0;
+      // Holds store unsubscribes back while the test needs an old subscription still running.
+      let stopsHeld: Promise<void> = Promise.resolve();
+      let releaseStops = (): void => {};
+      const a = await desk({
+        instanceId: 'inst-a',
+        wrapStore: (store) =>
+          overriding(store, {
+            subscribeEvents:
+              store.subscribeEvents &&
+              (async (listener: (e: LiveEvent) => void) => {
+                const stop = await store.subscribeEvents!(listener);
+                active++;
+                return async () => {
+                  await stopsHeld;
+                  active--;
+                  await stop();
+                };
+              }),
+          }),
+      });
+      if (!canShare(a.store)) return ctx.skip();
+      const b = await desk({ instanceId: 'inst-b', sameStoreAs: a });
+      await b.sb.agents.create({ id: 'a1', name: 'Mona', capacity: 5, status: 'online' });
+      const fromB = (events: LiveEvent[]) => events.filter((e) => e.origin === 'inst-b' && e.name === 'agent.status_changed');
+
+      const first: LiveEvent[] = [];
+      const offFirst = a.sb.live.subscribe((e) => first.push(e));
+      const offSecond = a.sb.live.subscribe(() => {});
+      await a.sb.live.ready();
+      expect(active).toBe(1);
+      offFirst();
+      expect(active).toBe(1);
+      offSecond();
+      await vi.waitFor(() => expect(active).toBe(0), WAIT);
+
+      // Back at once: the subscription being stopped is still running beside the new one.
+      const offThird = a.sb.live.subscribe(() => {});
+      await a.sb.live.ready();
+      stopsHeld = new Promise((resolve) => (releaseStops = resolve));
+      offThird();
+      const later: LiveEvent[] = [];
+      a.sb.live.subscribe((e) => later.push(e));
+      await a.sb.live.ready();
+      await b.sb.agents.setStatus('a1', 'offline');
+      await b.sb.agents.setStatus('a1', 'online');
+      await vi.waitFor(() => expect(fromB(later).map((e) => (e.data as { agent: { status: string } }).agent.status)).toEqual(['offline', 'online']), WAIT);
+      expect(active).toBe(2);
+      releaseStops();
+      await vi.waitFor(() => expect(active).toBe(1), WAIT);
+      expect(fromB(first)).toEqual([]);
+    });
+
     it('a failed publish is logged and never fails the operation; local live subscribers still see the event', async () => {
       const warnings: string[] = [];
       const logger: Logger = { debug() {}, info() {}, warn: (_o: object, msg: string) => void warnings.push(msg), error() {}, child() { return logger; } };

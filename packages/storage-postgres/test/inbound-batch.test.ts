@@ -206,9 +206,12 @@ if (url) {
 
   describe('a lone inbound statement aborted by a deadlock, on a Postgres server', () => {
     it('is run again and stores the message once, instead of failing the webhook', async () => {
-      // The store's connections detect deadlocks after 20 ms, the holder's after 10 s: the
-      // inbound statement is the one the server aborts.
-      const pool = new pg.Pool({ connectionString: url, max: 4, options: '-c deadlock_timeout=20' });
+      // Each waiter checks for a deadlock once, deadlock_timeout after it starts waiting. The
+      // statement waits first (for the customer); the holder then closes the cycle well within
+      // the statement's 1 s, and its own check (60 s) never comes: the statement is the one the
+      // server aborts. (At 20 ms the statement's check could run before the holder waited,
+      // find no cycle, and leave the holder to be aborted instead: seen once in CI.)
+      const pool = new pg.Pool({ connectionString: url, max: 4, options: '-c deadlock_timeout=1000' });
       const schema = freshSchema('dl');
       const store = postgresStore({ pool, schema });
       const holder = await pool.connect();
@@ -222,7 +225,7 @@ if (url) {
         });
         // Holds the customer, then asks for the dedupe lock the message's statement holds.
         await holder.query('BEGIN');
-        await holder.query(`SET LOCAL deadlock_timeout = '10s'`);
+        await holder.query(`SET LOCAL deadlock_timeout = '60s'`);
         await holder.query(`SELECT id FROM "${schema}".customers WHERE identity = $1 FOR UPDATE`, [phone]);
         const providerMessageId = `wamid.${schema}.2`;
         const next = store.ingestInbound(inboundMessage(providerMessageId, phone));

@@ -13,6 +13,8 @@ import {
   placeholdersOf,
   SwitchboardError,
   ValidationError,
+  type Customer,
+  type Message,
   type Switchboard,
 } from '@switchboard/core';
 import { ManualClock, simulatorDriver } from '@switchboard/core/simulator';
@@ -321,17 +323,16 @@ describe('public API inputs under bad input', () => {
  */
 describe('inbound text of any code units, on PGlite', () => {
   it('stores every message, its text and sender name made storable, and never fails', async () => {
-    const store = pgliteStore({ dataDir: 'memory://' });
-    const pg = createSwitchboard({ store, clock: new ManualClock(), channels: { sim: simulatorDriver() }, tickets: { autoCloseAfterMs: null }, notifications: { dispatcher: { enabled: false } } });
-    await pg.start();
+    const pg = desks.pglite.sb;
     const codeUnits = fc
       .array(fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), fc.constantFrom('\u0000', '\ud800', '\udfff', '\ud83d\ude00', 'a')), { maxLength: 24 })
       .map((units) => units.join(''));
     const storable = (text: string): boolean => !text.includes('\u0000') && !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
     const seen = new Map<string, { text: string; name: string | null }>();
-    pg.on('message.received', ({ message, customer }) => {
+    const remember = ({ message, customer }: { message: Message; customer: Customer }): void => {
       seen.set(message.providerMessageId!, { text: (message.content as { text: string }).text, name: customer.name });
-    });
+    };
+    pg.on('message.received', remember);
     let n = 0;
     let changed = 0;
     try {
@@ -351,8 +352,7 @@ describe('inbound text of any code units, on PGlite', () => {
         { numRuns: RUNS, seed: 6 },
       );
     } finally {
-      await pg.stop();
-      await store.close();
+      pg.off('message.received', remember);
     }
     recordSummary({ suite: 'fuzz: inbound text (NUL, lone surrogates)', store: 'pglite', cases: RUNS, faults: changed, lost: 0, duplicates: 0, note: `${changed} texts had characters replaced by U+FFFD` });
   }, 600_000);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IngestInboundInput } from '@switchboard/core';
 import pg from 'pg';
+import { expect, vi } from 'vitest';
 import { postgresStore, type PostgresStore } from '../src/index.js';
 
 /** Contract capabilities not implemented yet (PG-B's part while it is being built). */
@@ -70,3 +71,18 @@ export function watchQueries(store: PostgresStore, seen: (text: string, running:
   }) as typeof db.query;
   return { stop: () => void (db.query = query) };
 }
+
+/** Resolves once exactly one inbound statement of `schema` waits on a lock (one the test holds). */
+export async function waitForInboundLockWait(pool: pg.Pool, schema: string): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const waiting = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ingest_inbound%' AND query LIKE $1`,
+        [`%${schema}%`],
+      );
+      expect(waiting.rows[0]!.n).toBe(1);
+    },
+    { timeout: 20_000, interval: 20 },
+  );
+}
+

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { pgliteStore, postgresStore, type PostgresStore } from '../src/index.js';
 import { inboundArgs } from '../src/repos/inbound.js';
-import { databaseUrl, freshSchema, inboundMessage, openPostgresStore, watchQueries } from './helpers.js';
+import { databaseUrl, freshSchema, inboundMessage, openPostgresStore, waitForInboundLockWait, watchQueries } from './helpers.js';
 
 const url = databaseUrl('inbound batches');
 const at = new Date('2026-03-02T10:00:00Z');
@@ -183,13 +183,7 @@ if (url) {
           await agent.query('BEGIN');
           await agent.query(`UPDATE "${schema}".tickets SET status = 'pending' WHERE id = $1`, [first.ticket.id]);
           next = store.ingestInbound(inboundMessage(`wamid.${schema}.2`, phone));
-          await vi.waitFor(async () => {
-            const waiting = await pool.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ingest_inbound%' AND query LIKE $1`,
-              [`%${schema}%`],
-            );
-            expect(waiting.rows[0]!.n).toBe(1);
-          }, { timeout: 20_000, interval: 20 });
+          await waitForInboundLockWait(pool, schema);
           await agent.query('COMMIT');
         } finally {
           agent.release();
@@ -229,13 +223,7 @@ if (url) {
         await holder.query(`SELECT id FROM "${schema}".customers WHERE identity = $1 FOR UPDATE`, [phone]);
         const providerMessageId = `wamid.${schema}.2`;
         const next = store.ingestInbound(inboundMessage(providerMessageId, phone));
-        await vi.waitFor(async () => {
-          const waiting = await pool.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ingest_inbound(%' AND query LIKE $1`,
-            [`%${schema}%`],
-          );
-          expect(waiting.rows[0]!.n).toBe(1);
-        }, { timeout: 20_000, interval: 20 });
+        await waitForInboundLockWait(pool, schema);
         await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended('sb-in:main:' || $1, 0))`, [providerMessageId]);
         await holder.query('COMMIT');
 

@@ -2,7 +2,7 @@ import { newId, StoreError, type IngestEchoInput, type IngestInboundInput, type 
 import type { SqlClient } from '../client/sql-client.js';
 import { customerRow, messageRow, ticketEventRow, ticketRow, type Row } from '../rows.js';
 import { upsertCustomer } from './customers.js';
-import { notifyParams, notifySql, type CarriedNotifications } from './live-events.js';
+import { notifySql, type CarriedNotifications } from './live-events.js';
 import { searchLexemes } from './search.js';
 
 interface InboundReply {
@@ -71,7 +71,8 @@ async function carrying<T extends object>(
 ): Promise<T[]> {
   if (!carried) return db.query<T>(sql(''), params);
   try {
-    const rows = await db.query<T & { notified: number }>(sql(`, ${notifySql(params.length + 1, db.kind === 'postgres')} AS notified`), [...params, ...notifyParams(carried)]);
+    const notify = notifySql(db, carried, params.length + 1);
+    const rows = await db.query<T & { notified: number }>(sql(`, ${notify.sql} AS notified`), [...params, ...notify.params]);
     if (rows[0]?.notified === carried.payloads.length) carried.sent();
     else carried.returned();
     return rows;
@@ -122,11 +123,11 @@ interface PendingInbound {
  * one call running, a second goes at once. A batch takes all its messages' dedupe locks first
  * (migration 0028), then runs in identity order (stable), so inbound statements lock
  * deliveries, then customers and their tickets, then agents, in one order, and cannot deadlock
- * each other. If a batch fails, each of its messages runs alone and gets its
- * own outcome: one bad message never fails the others (a message's own statement aborted by a
- * deadlock or serialization failure runs again, `CONFLICT_ATTEMPTS`). Each statement also carries the live-event
- * notifications waiting to go out (the previous messages' events), so a burst costs no extra
- * transactions for them; a statement that fails hands them back.
+ * each other. If a batch fails, each of its messages runs alone and gets its own outcome: one
+ * bad message never fails the others (a message's own statement aborted by a deadlock or a
+ * serialization failure runs again, `CONFLICT_ATTEMPTS`). Each statement also carries the
+ * live-event notifications waiting to go out (the previous messages' events), so a burst costs
+ * no extra transactions for them; a statement that fails hands them back.
  */
 export class InboundBatcher {
   #queue: PendingInbound[] = [];

@@ -26,36 +26,35 @@ const BATCH_LIMIT = 50;
 const LINGER_MS = 5;
 
 /**
- * The SQL that sends `$<first>` = channel, `$<first + 1>` = payloads in order (one JSON array
- * text, `notifyParams`), and counts them: a scalar subquery, so another statement can carry it in
- * its select list (run once, committed with that statement's transaction).
+ * The SQL that sends `notified`'s notifications in order and counts them, and its parameters
+ * (`$<first>` = channel, `$<first + 1>` = the payloads as one JSON array text: as a `text[]`
+ * parameter pg escapes every character of every payload in JavaScript, a few percent of the
+ * app's CPU under an inbound burst). A scalar subquery, so another statement can carry it in its
+ * select list (run once, committed with that statement's transaction).
  *
- * `onlyToListeners` (a Postgres server): when no connection listens on the channel the
- * notifications are not sent at all, and count as sent. A NOTIFY costs the sending transaction
- * a place in the server's notification queue and a cluster-wide lock held through its commit;
- * an instance without live subscribers anywhere (a backend that only ingests and notifies) then
- * pays nothing for them. "Nobody listens" is taking the channel's presence lock exclusively,
- * which every listening connection holds shared, so it fails as soon as one listens; held to the
- * end of the transaction, it also makes a connection that starts listening meanwhile wait for
- * this transaction to end, so its subscribers are ready only once no event it could have missed
- * is still to commit. (Two publishers that both find nobody listening: the second fails to take
- * the lock and simply sends.) Not for PGlite: one connection, whose own locks never conflict.
+ * On a Postgres server, when no connection listens on the channel the notifications are not sent
+ * at all, and count as sent. A NOTIFY costs the sending transaction a place in the server's
+ * notification queue and a cluster-wide lock held through its commit; an instance without live
+ * subscribers anywhere (a backend that only ingests and notifies) then pays nothing for them.
+ * "Nobody listens" is taking the channel's presence lock exclusively, which every listening
+ * connection holds shared, so it fails as soon as one listens; held to the end of the
+ * transaction, it also makes a connection that starts listening meanwhile wait for this
+ * transaction to end, so its subscribers are ready only once no event it could have missed is
+ * still to commit. (Two publishers that both find nobody listening: the second fails to take the
+ * lock and simply sends.) PGlite always sends: one connection, whose own locks never conflict.
  */
-export const notifySql = (first: number, onlyToListeners: boolean): string => {
-  const send = `(SELECT count(*)::int FROM (SELECT pg_notify($${first}, p) FROM json_array_elements_text($${first + 1}::text::json) WITH ORDINALITY AS e(p, n) ORDER BY n) AS sent)`;
-  if (!onlyToListeners) return send;
-  return `(SELECT CASE WHEN pg_try_advisory_xact_lock(${presenceLockSql(`$${first}`)}) THEN json_array_length($${first + 1}::text::json) ELSE ${send} END)`;
-};
-
-/**
- * `notifySql`'s two parameters. The payloads go as one JSON text: as a `text[]` parameter, pg
- * escapes every character of every payload in JavaScript (a few percent of the app's CPU under
- * an inbound burst).
- */
-export const notifyParams = (carried: Pick<CarriedNotifications, 'channel' | 'payloads'>): [string, string] => [
-  carried.channel,
-  JSON.stringify(carried.payloads),
-];
+export function notifySql(
+  db: Pick<SqlClient, 'kind'>,
+  notified: Pick<CarriedNotifications, 'channel' | 'payloads'>,
+  first: number,
+): { sql: string; params: [string, string] } {
+  const [channel, payloads] = [`$${first}`, `$${first + 1}::text::json`];
+  const send = `(SELECT count(*)::int FROM (SELECT pg_notify(${channel}, p) FROM json_array_elements_text(${payloads}) WITH ORDINALITY AS e(p, n) ORDER BY n) AS sent)`;
+  return {
+    sql: db.kind === 'postgres' ? `(SELECT CASE WHEN pg_try_advisory_xact_lock(${presenceLockSql(channel)}) THEN json_array_length(${payloads}) ELSE ${send} END)` : send,
+    params: [notified.channel, JSON.stringify(notified.payloads)],
+  };
+}
 
 /** Notifications handed to a statement that sends them in its own transaction (see `take`). */
 export interface CarriedNotifications {
@@ -145,7 +144,8 @@ export class LiveEventPublisher {
     for (let carried = this.#take(); carried; carried = this.#take()) {
       try {
         const db = this.db();
-        await db.query(`SELECT ${notifySql(1, db.kind === 'postgres')} AS n`, notifyParams(carried));
+        const notify = notifySql(db, carried, 1);
+        await db.query(`SELECT ${notify.sql} AS n`, notify.params);
         carried.sent();
       } catch (error) {
         // Best-effort: these events are lost, their publishers told.

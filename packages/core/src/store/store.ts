@@ -137,7 +137,9 @@ export interface Store {
    * Optional, `input.route`: when the ticket ends up `queued`, also assign it in the same step,
    * as `assignTicket` would (capacity-checked, guarantee 3), to the first candidate of the given
    * built-in ranking, and report it in `routing`. Core then skips its own routing round trips.
-   * A store that does not implement it leaves `routing` unset, and core routes as usual.
+   * A store that does not implement it leaves `routing` unset, and core routes as usual; so may
+   * a store that does, for one call, rather than wait (e.g. for an agent another transaction is
+   * assigning to).
    */
   ingestInbound(input: IngestInboundInput): Promise<IngestInboundResult>;
 

@@ -1,0 +1,145 @@
+import type { IngestInboundInput, IngestInboundResult } from '@switchboard/core';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { databaseUrl, inboundMessage, openPostgresStore } from './helpers.js';
+
+const url = databaseUrl('inbound routing that does not wait');
+const at = new Date('2026-03-02T10:00:00Z');
+const route = { ranking: 'least-loaded' as const, reason: 'routing:least-loaded', actor: { type: 'system' as const } };
+const routed = (input: IngestInboundInput): IngestInboundInput => ({ ...input, route });
+
+/**
+ * `ingestInbound` raced against any of the schema's inbound statements waiting on a lock:
+ * 'done' when it answered first, 'waited' when a lock wait was seen first. Polls
+ * pg_stat_activity, and stops polling once either happened.
+ */
+async function withoutWaiting(pool: pg.Pool, schema: string, ingest: Promise<IngestInboundResult>): Promise<'done' | 'waited'> {
+  let settled = false;
+  const answered = ingest.then(
+    () => 'done' as const,
+    () => 'done' as const,
+  );
+  void answered.finally(() => (settled = true));
+  const waited = (async () => {
+    while (!settled) {
+      const rows = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ingest_inbound%' AND query LIKE $1`,
+        [`%${schema}%`],
+      );
+      if (rows.rows[0]!.n > 0) return 'waited' as const;
+    }
+    return 'done' as const;
+  })();
+  return Promise.race([answered, waited]);
+}
+
+/** Holds FOR NO KEY UPDATE on an agent row (what an assignment or a status change of that agent holds) until `release`. */
+async function lockAgent(pool: pg.Pool, schema: string, agentId: string) {
+  const client = await pool.connect();
+  await client.query('BEGIN');
+  await client.query(`SELECT id FROM "${schema}".agents WHERE id = $1 FOR NO KEY UPDATE`, [agentId]);
+  return {
+    release: async () => {
+      await client.query('ROLLBACK');
+      client.release();
+    },
+  };
+}
+
+if (url) {
+  describe('inbound routing inside the statement, on a Postgres server (migration 0031)', () => {
+    // Routing in the inbound statement locks agents with SKIP LOCKED and takes no lock of its
+    // own, so two statements routing at once run side by side and it never waits holding a lock.
+
+    it('skips an agent another transaction holds and gives the ticket to the next candidate, without waiting', async () => {
+      const { pool, schema, store, close } = await openPostgresStore(url, 'rskip', 4);
+      try {
+        // Equal loads, never assigned: a1 ranks first (by id), a2 second.
+        for (const id of ['a1', 'a2']) await store.createAgent({ id, name: id, capacity: 5, status: 'online', branch: null, skills: [], at });
+        const held = await lockAgent(pool, schema, 'a1');
+        const ingest = store.ingestInbound(routed(inboundMessage(`wamid.${schema}.1`, '+201007770001')));
+        try {
+          expect(await withoutWaiting(pool, schema, ingest)).toBe('done');
+        } finally {
+          await held.release();
+        }
+        const result = await ingest;
+        if (result.duplicate) throw new Error('answered as a duplicate');
+        expect(result.routing?.assignment?.ticket.assigneeId).toBe('a2');
+        expect(result.routing?.assignment?.event.type).toBe('assigned');
+      } finally {
+        await close();
+      }
+    });
+
+    it('leaves the ticket to core when every candidate that could take it is held (not "nobody can take it")', async () => {
+      const { pool, schema, store, close } = await openPostgresStore(url, 'rall', 4);
+      try {
+        await store.createAgent({ id: 'a1', name: 'a1', capacity: 5, status: 'online', branch: null, skills: [], at });
+        const held = await lockAgent(pool, schema, 'a1');
+        const ingest = store.ingestInbound(routed(inboundMessage(`wamid.${schema}.1`, '+201007770002')));
+        try {
+          expect(await withoutWaiting(pool, schema, ingest)).toBe('done');
+        } finally {
+          await held.release();
+        }
+        const result = await ingest;
+        if (result.duplicate) throw new Error('answered as a duplicate');
+        // No `routing`: core routes it as usual (and waits for the agent like any assignment).
+        expect(result.routing).toBeUndefined();
+        expect(result.ticket.status).toBe('queued');
+        expect(result.ticket.assigneeId).toBeNull();
+      } finally {
+        await close();
+      }
+    });
+
+    it('still answers "nobody can take it" when no candidate was skipped', async () => {
+      const { store, close } = await openPostgresStore(url, 'rnone', 4);
+      try {
+        await store.createAgent({ id: 'a1', name: 'a1', capacity: 5, status: 'offline', branch: null, skills: [], at });
+        const result = await store.ingestInbound(routed(inboundMessage('wamid.none.1', '+201007770003')));
+        if (result.duplicate) throw new Error('answered as a duplicate');
+        expect(result.routing).toEqual({ assignment: null });
+      } finally {
+        await close();
+      }
+    });
+
+    it("leaves a reopened ticket to core when its last assignee is held, instead of giving it to someone else", async () => {
+      const { pool, schema, store, close } = await openPostgresStore(url, 'rback', 4);
+      try {
+        for (const id of ['a1', 'a2']) await store.createAgent({ id, name: id, capacity: 5, status: 'online', branch: null, skills: [], at });
+        const phone = '+201007770004';
+        const first = await store.ingestInbound(routed(inboundMessage(`wamid.${schema}.1`, phone)));
+        if (first.duplicate || !first.routing?.assignment) throw new Error('first message not routed');
+        const lastAssignee = first.routing.assignment.ticket.assigneeId!;
+        const closed = await store.changeTicketStatus({ ticketId: first.ticket.id, to: 'closed', actor: { type: 'system' }, reason: null, at });
+        expect(closed.ok).toBe(true);
+
+        const held = await lockAgent(pool, schema, lastAssignee);
+        const later = new Date(at.getTime() + 60_000);
+        const ingest = store.ingestInbound(routed({ ...inboundMessage(`wamid.${schema}.2`, phone, later), reopenWindowMs: 3_600_000 }));
+        try {
+          expect(await withoutWaiting(pool, schema, ingest)).toBe('done');
+        } finally {
+          await held.release();
+        }
+        const result = await ingest;
+        if (result.duplicate) throw new Error('answered as a duplicate');
+        expect(result.ticketOutcome).toBe('reopened');
+        expect(result.routing).toBeUndefined();
+        expect(result.ticket.assigneeId).toBeNull();
+
+        // Not held: the reopened ticket goes back to its last assignee in the statement.
+        const again = await store.changeTicketStatus({ ticketId: first.ticket.id, to: 'closed', actor: { type: 'system' }, reason: null, at: later });
+        expect(again.ok).toBe(true);
+        const third = await store.ingestInbound(routed({ ...inboundMessage(`wamid.${schema}.3`, phone, later), reopenWindowMs: 3_600_000 }));
+        if (third.duplicate) throw new Error('answered as a duplicate');
+        expect(third.routing?.assignment?.ticket.assigneeId).toBe(lastAssignee);
+      } finally {
+        await close();
+      }
+    });
+  });
+}

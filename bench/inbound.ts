@@ -6,11 +6,12 @@
  * Baseline, in the same run on the same database: a hand-written transaction doing only the
  * minimal writes for the same messages (customer upsert, open-ticket lookup/insert, message
  * insert), given the already-parsed fields. Runs alternate baseline / Switchboard so drift in
- * the machine's load hits both alike; medians of RUNS runs and their ratio are printed.
+ * the machine's load hits both alike; medians of RUNS runs and their ratio are printed, with the
+ * range of the ratios of the single rounds (one baseline run and the run after it).
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/switchboard_bench),
  * BENCH_MESSAGES (Postgres and memory, default 3000), BENCH_PGLITE_MESSAGES (default 1000),
- * BENCH_RUNS (default 3), BENCH_WARMUP_RUNS (unmeasured full rounds of every side first,
+ * BENCH_RUNS (default 5), BENCH_WARMUP_RUNS (unmeasured full rounds of every side first,
  * default 1), BENCH_ONLY (comma list of memory,pglite,postgres).
  *
  * "app CPU ms/msg" is this process's CPU time per message. On a small machine the app and the
@@ -32,7 +33,8 @@ import { median, percentile, runConcurrent } from './lib/stats.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 3_000);
 const PGLITE_MESSAGES = Number(process.env.BENCH_PGLITE_MESSAGES ?? 1_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Five: on a 2-core machine one round's ratio swings by ±0.1 (the baseline more than Switchboard). */
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Unmeasured rounds first (each side, full size): V8 needs thousands of messages to settle its compiled code. */
 const WARMUP_RUNS = Number(process.env.BENCH_WARMUP_RUNS ?? 1);
 const CONCURRENCY = 8;
@@ -222,6 +224,12 @@ const row = (results: Result[], extra: Row = {}): Row => ({
   ...extra,
 });
 const ratio = (ours: Result[], baseline: Result[]): string => `${(median(ours.map((r) => r.rate)) / median(baseline.map((r) => r.rate))).toFixed(2)}×`;
+/** Lowest and highest ratio of one round (each run against the baseline run of its round). */
+const roundRatios = (ours: Result[], baseline: Result[]): string => {
+  const each = ours.map((r, i) => r.rate / baseline[i]!.rate);
+  return `${Math.min(...each).toFixed(2)}–${Math.max(...each).toFixed(2)}×`;
+};
+const compared = (ours: Result[], baseline: Result[]): Row => ({ 'vs baseline': ratio(ours, baseline), 'single rounds': roundRatios(ours, baseline) });
 
 if (ONLY.has('memory')) {
   for (let i = 0; i < WARMUP_RUNS; i++) await pipelineRun(memoryStore(), messages(`memwarm${i}`, MESSAGES));
@@ -264,7 +272,7 @@ if (ONLY.has('pglite')) {
       ours.push(await pipelineRun(pgliteStore({ dataDir: folder() }), messages(`lite${i}b`, PGLITE_MESSAGES)));
     }
     table[`PGlite: hand-written baseline (${PGLITE_MESSAGES} msgs)`] = row(baseline);
-    table[`PGlite: Switchboard (${PGLITE_MESSAGES} msgs)`] = row(ours, { 'vs baseline': ratio(ours, baseline) });
+    table[`PGlite: Switchboard (${PGLITE_MESSAGES} msgs)`] = row(ours, compared(ours, baseline));
   } finally {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
@@ -314,8 +322,8 @@ if (ONLY.has('postgres')) {
       storeOnly.push(await ingestRun(postgresStore({ pool, schema: fresh('st') }), messages(`pgi${i}`, MESSAGES)));
     }
     table[`Postgres: hand-written baseline (${MESSAGES} msgs)`] = row(baseline);
-    table[`Postgres: Switchboard (${MESSAGES} msgs)`] = row(ours, { 'vs baseline': ratio(ours, baseline) });
-    table[`Postgres: its store step alone, ingestInbound`] = row(storeOnly, { 'vs baseline': ratio(storeOnly, baseline) });
+    table[`Postgres: Switchboard (${MESSAGES} msgs)`] = row(ours, compared(ours, baseline));
+    table[`Postgres: its store step alone, ingestInbound`] = row(storeOnly, compared(storeOnly, baseline));
   } finally {
     for (const name of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
     await pool.end();

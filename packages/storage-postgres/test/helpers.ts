@@ -60,13 +60,16 @@ export async function openPostgresStore(url: string, prefix: string, connections
   };
 }
 
-/** Calls `seen` with every statement the store sends (its text and its running promise) until `stop()`. */
-export function watchQueries(store: PostgresStore, seen: (text: string, running: Promise<unknown>) => void): { stop: () => void } {
+/** Calls `seen` with every statement the store sends (its text, its running promise and its parameters) until `stop()`. */
+export function watchQueries(
+  store: PostgresStore,
+  seen: (text: string, running: Promise<unknown>, params: readonly unknown[] | undefined) => void,
+): { stop: () => void } {
   const db = store.db;
   const query = db.query.bind(db);
   db.query = ((text: string, params?: readonly unknown[]) => {
     const running = query(text, params);
-    seen(text, running);
+    seen(text, running, params);
     return running;
   }) as typeof db.query;
   return { stop: () => void (db.query = query) };

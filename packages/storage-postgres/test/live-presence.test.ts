@@ -3,12 +3,14 @@ import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { postgresStore } from '../src/index.js';
 import { liveChannel } from '../src/repos/live-events.js';
-import { databaseUrl, freshSchema, inboundMessage } from './helpers.js';
+import { databaseUrl, freshSchema, inboundMessage, watchQueries } from './helpers.js';
 
 // On a Postgres server a publisher sends no NOTIFY while no connection listens on the channel
 // (src/repos/live-events.ts, notifySql): a listening connection holds the channel's presence
-// lock. These check that nothing is sent to nobody, that everything is sent once a store listens,
-// and that a store becoming ready cannot miss an event whose transaction skipped sending.
+// lock. These check that nothing is sent to nobody, that everything is sent once a store listens
+// (also what a publisher that had found nobody, and so only checked, hands back and sends), that
+// such a publisher leaves the payloads out of its statements, and that a store becoming ready
+// cannot miss an event whose transaction skipped sending.
 
 const url = databaseUrl('live events sent only while someone listens');
 const WAIT = { timeout: 20_000, interval: 10 };
@@ -74,6 +76,32 @@ describe.skipIf(!url)('live events sent only while someone listens, on a Postgre
       await t.publisher.publishEvent(liveEvent('after'));
       await t.sync();
       expect(t.heard).toEqual(expected);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('once a statement found nobody listening, the next ones leave the payloads out and only check', async () => {
+    const t = await setUp();
+    try {
+      await t.publisher.publishEvent(liveEvent('first'));
+      const checks: string[] = [];
+      const sentParams: string[] = [];
+      const watch = watchQueries(t.publisher, (text, _running, params) => {
+        if (text.includes('pg_try_advisory_xact_lock')) checks.push(text);
+        for (const param of params ?? []) if (typeof param === 'string') sentParams.push(param);
+      });
+      const work: Array<Promise<unknown>> = [];
+      for (let i = 0; i < 8; i++) {
+        work.push(t.publisher.publishEvent(liveEvent(`quiet-${i}`)));
+        work.push(t.publisher.ingestInbound(inboundMessage(`wamid.${t.schema}.q${i}`, `+2010099901${10 + i}`)));
+      }
+      await Promise.all(work);
+      watch.stop();
+      expect(checks.length).toBeGreaterThan(0);
+      expect(sentParams.filter((param) => param.includes('quiet-'))).toEqual([]);
+      await t.sync();
+      expect(t.heard).toEqual([]);
     } finally {
       await t.close();
     }

@@ -60,8 +60,8 @@ function inboundResult(raw: InboundReply | string): IngestInboundResult {
 
 /**
  * A statement that also sends the carried notifications (if any) in its transaction: `sql` gets
- * the text to append to its select list, a column `notified` whose count is checked, so a
- * statement that did not send them all hands them back.
+ * the text to append to its select list, a column `notified` that settles them or hands them
+ * back (`CarriedNotifications.committed`).
  */
 async function carrying<T extends object>(
   db: SqlClient,
@@ -72,9 +72,8 @@ async function carrying<T extends object>(
   if (!carried) return db.query<T>(sql(''), params);
   try {
     const notify = notifySql(db, carried, params.length + 1);
-    const rows = await db.query<T & { notified: number }>(sql(`, ${notify.sql} AS notified`), [...params, ...notify.params]);
-    if (rows[0]?.notified === carried.payloads.length) carried.sent();
-    else carried.returned();
+    const rows = await db.query<T & { notified: number | null }>(sql(`, ${notify.sql} AS notified`), [...params, ...notify.params]);
+    carried.committed(rows[0]?.notified);
     return rows;
   } catch (error) {
     carried.returned();

@@ -26,32 +26,44 @@ const BATCH_LIMIT = 50;
 const LINGER_MS = 5;
 
 /**
- * The SQL that sends `notified`'s notifications in order and counts them, and its parameters
- * (`$<first>` = channel, `$<first + 1>` = the payloads as one JSON array text: as a `text[]`
- * parameter pg escapes every character of every payload in JavaScript, a few percent of the
- * app's CPU under an inbound burst). A scalar subquery, so another statement can carry it in its
- * select list (run once, committed with that statement's transaction).
+ * The SQL that sends `notified`'s notifications in order and says how many went out, and its
+ * parameters (`$<first>` = channel, `$<first + 1>` = the payloads as one JSON array text: as a
+ * `text[]` parameter pg escapes every character of every payload in JavaScript, a few percent of
+ * the app's CPU under an inbound burst). A scalar subquery, so another statement can carry it in
+ * its select list (run once, committed with that statement's transaction). Its value is what
+ * `CarriedNotifications.committed` takes.
  *
  * On a Postgres server, when no connection listens on the channel the notifications are not sent
- * at all, and count as sent. A NOTIFY costs the sending transaction a place in the server's
- * notification queue and a cluster-wide lock held through its commit; an instance without live
- * subscribers anywhere (a backend that only ingests and notifies) then pays nothing for them.
- * "Nobody listens" is taking the channel's presence lock exclusively, which every listening
- * connection holds shared, so it fails as soon as one listens; held to the end of the
- * transaction, it also makes a connection that starts listening meanwhile wait for this
- * transaction to end, so its subscribers are ready only once no event it could have missed is
- * still to commit. (Two publishers that both find nobody listening: the second fails to take the
- * lock and simply sends.) PGlite always sends: one connection, whose own locks never conflict.
+ * at all (the value is 0: nobody could have received them). A NOTIFY costs the sending
+ * transaction a place in the server's notification queue and a cluster-wide lock held through
+ * its commit; an instance without live subscribers anywhere (a backend that only ingests and
+ * notifies) then pays nothing for them. "Nobody listens" is taking the channel's presence lock
+ * exclusively, which every listening connection holds shared, so it fails as soon as one
+ * listens; held to the end of the transaction, it also makes a connection that starts listening
+ * meanwhile wait for this transaction to end, so its subscribers are ready only once no event it
+ * could have missed is still to commit. (Two publishers that both find nobody listening: the
+ * second fails to take the lock and simply sends.)
+ *
+ * Once a statement has found nobody listening, the next ones leave the payloads out (`payloads`
+ * null) and only check: 0 when still nobody listens, NULL when someone does, and the events are
+ * then handed back and sent by the next statement, payloads included. So an instance nobody
+ * listens to does not build, send or parse its events' JSON at all (under an inbound burst half
+ * the ingest statements carried about 14 KB of it). PGlite always sends: one connection, whose
+ * own locks never conflict.
  */
 export function notifySql(
   db: Pick<SqlClient, 'kind'>,
   notified: Pick<CarriedNotifications, 'channel' | 'payloads'>,
   first: number,
-): { sql: string; params: [string, string] } {
-  const [channel, payloads] = [`$${first}`, `$${first + 1}::text::json`];
+): { sql: string; params: string[] } {
+  const channel = `$${first}`;
+  if (notified.payloads === null) {
+    return { sql: `(SELECT CASE WHEN pg_try_advisory_xact_lock(${presenceLockSql(channel)}) THEN 0 END)`, params: [notified.channel] };
+  }
+  const payloads = `$${first + 1}::text::json`;
   const send = `(SELECT count(*)::int FROM (SELECT pg_notify(${channel}, p) FROM json_array_elements_text(${payloads}) WITH ORDINALITY AS e(p, n) ORDER BY n) AS sent)`;
   return {
-    sql: db.kind === 'postgres' ? `(SELECT CASE WHEN pg_try_advisory_xact_lock(${presenceLockSql(channel)}) THEN json_array_length(${payloads}) ELSE ${send} END)` : send,
+    sql: db.kind === 'postgres' ? `(SELECT CASE WHEN pg_try_advisory_xact_lock(${presenceLockSql(channel)}) THEN 0 ELSE ${send} END)` : send,
     params: [notified.channel, JSON.stringify(notified.payloads)],
   };
 }
@@ -59,10 +71,14 @@ export function notifySql(
 /** Notifications handed to a statement that sends them in its own transaction (see `take`). */
 export interface CarriedNotifications {
   readonly channel: string;
-  readonly payloads: string[];
-  /** The statement committed having sent them all. */
-  sent(): void;
-  /** It did not (failed, rolled back): they go out again, before anything published later. */
+  /** Their payloads, or null: nobody listened last time, so the statement only checks (`notifySql`). */
+  readonly payloads: string[] | null;
+  /**
+   * The statement committed; `notified` is its `notifySql` value. All sent, or 0 (nobody listens:
+   * dropped), settles them; anything else (NULL: left out while someone listens) hands them back.
+   */
+  committed(notified: number | null | undefined): void;
+  /** It did not commit (failed, rolled back): they go out again, before anything published later. */
   returned(): void;
 }
 
@@ -87,6 +103,8 @@ export class LiveEventPublisher {
   #pending: PendingEvent[] = [];
   #carrying = false;
   #scheduled = false;
+  /** Whether the last statement found someone listening (at first: assume so, and send). */
+  #listened = true;
 
   constructor(private readonly db: () => SqlClient) {}
 
@@ -111,7 +129,9 @@ export class LiveEventPublisher {
 
   #take(): (CarriedNotifications & { failed(error: unknown): void }) | undefined {
     if (this.#carrying || this.#pending.length === 0) return undefined;
-    const { items, payloads } = pack(this.#pending);
+    const db = this.db();
+    const check = !this.#listened && db.kind === 'postgres';
+    const { items, payloads } = check ? { items: this.#pending, payloads: null } : pack(this.#pending);
     this.#pending = this.#pending.slice(items.length);
     this.#carrying = true;
     let settled = false;
@@ -124,9 +144,14 @@ export class LiveEventPublisher {
       if (this.#pending.length > 0) this.#schedule(outcome === 'returned' ? 0 : LINGER_MS);
     };
     return {
-      channel: liveChannel(this.db().schema),
+      channel: liveChannel(db.schema),
       payloads,
-      sent: () => settle('sent'),
+      committed: (notified) => {
+        if (settled) return;
+        const dropped = notified === 0;
+        this.#listened = !dropped;
+        settle(dropped || (payloads !== null && notified === payloads.length) ? 'sent' : 'returned');
+      },
       returned: () => settle('returned'),
       failed: (error) => settle('failed', error),
     };
@@ -145,8 +170,9 @@ export class LiveEventPublisher {
       try {
         const db = this.db();
         const notify = notifySql(db, carried, 1);
-        await db.query(`SELECT ${notify.sql} AS n`, notify.params);
-        carried.sent();
+        const rows = await db.query<{ n: number | null }>(`SELECT ${notify.sql} AS n`, notify.params);
+        // Handed back (someone listens after all): the next round of this loop sends them.
+        carried.committed(rows[0]?.n);
       } catch (error) {
         // Best-effort: these events are lost, their publishers told.
         carried.failed(error);

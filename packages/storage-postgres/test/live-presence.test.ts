@@ -28,7 +28,10 @@ describe.skipIf(!url)('live events sent only while someone listens, on a Postgre
     const raw = new pg.Client({ connectionString: url });
     await raw.connect();
     const heard: string[] = [];
-    raw.on('notification', (n) => heard.push(...(JSON.parse(n.payload ?? '[]') as LiveEvent[]).map((e) => e.id)));
+    // A stored (large) event is notified by id: '@stored' here.
+    raw.on('notification', (n) =>
+      heard.push(...(n.payload?.startsWith('@') ? ['@stored'] : (JSON.parse(n.payload ?? '[]') as LiveEvent[]).map((e) => e.id))),
+    );
     await raw.query(`LISTEN "${liveChannel(schema)}"`);
     return {
       schema,
@@ -71,11 +74,22 @@ describe.skipIf(!url)('live events sent only while someone listens, on a Postgre
       await t.sync();
       expect(t.heard).toEqual(expected);
 
-      // Its connection went back to the pool without the presence lock: nobody listens again.
+      // An event too large for a notification, published while the publisher only checks (it
+      // found nobody before 'again'): serialized when handed back, stored, and delivered.
       await stop();
+      await t.publisher.publishEvent(liveEvent('again'));
+      const stopAgain = await t.subscriber.subscribeEvents((e) => received.push(e.id));
+      const large = { ...liveEvent('large'), data: { text: 'x'.repeat(9_000) } } as LiveEvent;
+      await t.publisher.publishEvent(large);
+      await vi.waitFor(() => expect(received).toEqual([...expected, 'large']), WAIT);
+      await t.sync();
+      expect(t.heard).toEqual([...expected, '@stored']);
+      await stopAgain();
+
+      // Its connection went back to the pool without the presence lock: nobody listens again.
       await t.publisher.publishEvent(liveEvent('after'));
       await t.sync();
-      expect(t.heard).toEqual(expected);
+      expect(t.heard).toEqual([...expected, '@stored']);
     } finally {
       await t.close();
     }

@@ -83,9 +83,19 @@ export interface CarriedNotifications {
 }
 
 interface PendingEvent {
-  json: string;
+  event: LiveEvent;
+  /** Its JSON and byte length, once serialized (at publish, or when it is to be sent). */
+  json?: string;
   bytes: number;
   done: (error?: unknown) => void;
+}
+
+/** An event that does not fit a notification (with the array brackets around it): stored instead (`publishStored`). */
+const tooLarge = (bytes: number): boolean => bytes + 2 > INLINE_LIMIT;
+
+function serialize(item: PendingEvent): void {
+  item.json = JSON.stringify(item.event);
+  item.bytes = Buffer.byteLength(item.json, 'utf8');
 }
 
 /**
@@ -108,14 +118,36 @@ export class LiveEventPublisher {
 
   constructor(private readonly db: () => SqlClient) {}
 
+  /**
+   * Queues `event` (the caller hands it over: it must not change afterwards). While nobody
+   * listened at the last check it is not even serialized: most likely it is dropped unread; if a
+   * listener turned up, it is serialized when it is sent.
+   */
   publish(event: LiveEvent): Promise<void> {
-    const json = JSON.stringify(event);
-    const bytes = Buffer.byteLength(json, 'utf8');
-    // Two bytes for the array brackets around a lone event.
-    if (bytes + 2 > INLINE_LIMIT) return publishStored(this.db(), `[${json}]`);
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ json, bytes, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      const item: PendingEvent = { event, bytes: 0, done: (error) => (error === undefined ? resolve() : reject(error)) };
+      if (this.#listened || this.db().kind !== 'postgres') {
+        serialize(item);
+        if (tooLarge(item.bytes)) return this.#store(item);
+      }
+      this.#pending.push(item);
       this.#schedule(LINGER_MS);
+    });
+  }
+
+  #store(item: PendingEvent): void {
+    publishStored(this.db(), `[${item.json}]`).then(() => item.done(), item.done);
+  }
+
+  /** Serializes the waiting events not serialized yet, storing those too large for a notification. */
+  #serializePending(): void {
+    if (this.#pending.every((item) => item.json !== undefined)) return;
+    this.#pending = this.#pending.filter((item) => {
+      if (item.json !== undefined) return true;
+      serialize(item);
+      if (!tooLarge(item.bytes)) return true;
+      this.#store(item);
+      return false;
     });
   }
 
@@ -131,6 +163,8 @@ export class LiveEventPublisher {
     if (this.#carrying || this.#pending.length === 0) return undefined;
     const db = this.db();
     const check = !this.#listened && db.kind === 'postgres';
+    if (!check) this.#serializePending();
+    if (this.#pending.length === 0) return undefined;
     const { items, payloads } = check ? { items: this.#pending, payloads: null } : pack(this.#pending);
     this.#pending = this.#pending.slice(items.length);
     this.#carrying = true;
@@ -194,7 +228,7 @@ function pack(pending: PendingEvent[]): { items: PendingEvent[]; payloads: strin
       current = [];
       size = 2;
     }
-    current.push(item.json);
+    current.push(item.json!);
     size += item.bytes + 1;
     count++;
   }

@@ -79,7 +79,7 @@ describe.skipIf(!url)('live events sent only while someone listens, on a Postgre
       await stop();
       await t.publisher.publishEvent(liveEvent('again'));
       const stopAgain = await t.subscriber.subscribeEvents((e) => received.push(e.id));
-      const large = { ...liveEvent('large'), data: { text: 'x'.repeat(9_000) } } as LiveEvent;
+      const large = { ...liveEvent('large'), data: { text: 'x'.repeat(9_000) } } as unknown as LiveEvent;
       await t.publisher.publishEvent(large);
       await vi.waitFor(() => expect(received).toEqual([...expected, 'large']), WAIT);
       await t.sync();

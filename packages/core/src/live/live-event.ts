@@ -101,5 +101,9 @@ export type LiveEvent = {
   };
 }[LiveEventName];
 
-/** Receives live events; errors it throws are logged and ignored. */
+/**
+ * Receives live events; errors it throws are logged and ignored. Treat an event as read-only:
+ * this instance's listeners share one object, and the store may serialize it for the other
+ * instances after the listeners ran (a Postgres store does when it had found nobody listening).
+ */
 export type LiveEventListener = (event: LiveEvent) => void;

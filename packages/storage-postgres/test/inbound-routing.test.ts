@@ -1,7 +1,9 @@
-import type { IngestInboundInput, IngestInboundResult } from '@switchboard/core';
-import type pg from 'pg';
-import { describe, expect, it } from 'vitest';
-import { databaseUrl, inboundMessage, openPostgresStore } from './helpers.js';
+import { createSwitchboard, type IngestInboundInput, type IngestInboundResult } from '@switchboard/core';
+import { ManualClock, simulatorDriver } from '@switchboard/core/testing';
+import pg from 'pg';
+import { describe, expect, it, vi } from 'vitest';
+import { postgresStore } from '../src/index.js';
+import { databaseUrl, freshSchema, inboundMessage, openPostgresStore } from './helpers.js';
 
 const url = databaseUrl('inbound routing that does not wait');
 const at = new Date('2026-03-02T10:00:00Z');
@@ -103,6 +105,50 @@ if (url) {
         expect(result.routing).toEqual({ assignment: null });
       } finally {
         await close();
+      }
+    });
+
+    it('a ticket left to core is routed by core, which waits for the held agent like any assignment', async () => {
+      const HOUR = 3_600_000;
+      const pool = new pg.Pool({ connectionString: url, max: 4 });
+      const schema = freshSchema('rcore');
+      const sim = simulatorDriver();
+      const sb = createSwitchboard({
+        store: postgresStore({ pool, schema }),
+        clock: new ManualClock('2026-03-02T10:00:00Z'),
+        channels: { main: sim },
+        notifications: { dispatcher: { pollIntervalMs: HOUR } },
+        maintenanceIntervalMs: HOUR,
+      });
+      try {
+        await sb.start();
+        await sb.agents.create({ id: 'a1', name: 'a1', capacity: 5, status: 'online' });
+        const assigned: Array<string | null> = [];
+        sb.on('ticket.assigned', ({ ticket }) => void assigned.push(ticket.assigneeId));
+        const held = await lockAgent(pool, schema, 'a1');
+        let receiving: Promise<string>;
+        try {
+          receiving = sim.receive({ from: '+201007770005', text: 'hello' });
+          // The statement skipped a1 and left the ticket to core; core's assignment waits for a1.
+          await vi.waitFor(async () => {
+            const waiting = await pool.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%assign_ticket%' AND query LIKE $1`,
+              [`%${schema}%`],
+            );
+            expect(waiting.rows[0]!.n).toBe(1);
+          }, { timeout: 20_000, interval: 20 });
+          expect(assigned).toEqual([]);
+        } finally {
+          await held.release();
+        }
+        await receiving;
+        expect(assigned).toEqual(['a1']);
+        const tickets = await pool.query<{ status: string; assignee_id: string }>(`SELECT status, assignee_id FROM "${schema}".tickets`);
+        expect(tickets.rows).toEqual([{ status: 'open', assignee_id: 'a1' }]);
+      } finally {
+        await sb.stop();
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await pool.end();
       }
     });
 

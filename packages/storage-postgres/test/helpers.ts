@@ -75,17 +75,20 @@ export function watchQueries(
   return { stop: () => void (db.query = query) };
 }
 
-/** Resolves once exactly one inbound statement of `schema` waits on a lock (one the test holds). */
-export async function waitForInboundLockWait(pool: pg.Pool, schema: string): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const waiting = await pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ingest_inbound%' AND query LIKE $1`,
-        [`%${schema}%`],
-      );
-      expect(waiting.rows[0]!.n).toBe(1);
-    },
-    { timeout: 20_000, interval: 20 },
+/** How many statements of `schema` calling `fn` (e.g. `ingest_inbound`) wait on a lock now. */
+export async function lockWaits(pool: pg.Pool, schema: string, fn: string): Promise<number> {
+  const waiting = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1 AND query LIKE $2`,
+    [`%${fn}%`, `%${schema}%`],
   );
+  return waiting.rows[0]!.n;
 }
+
+/** Resolves once exactly one statement of `schema` calling `fn` waits on a lock (one the test holds). */
+export async function waitForLockWait(pool: pg.Pool, schema: string, fn: string): Promise<void> {
+  await vi.waitFor(async () => expect(await lockWaits(pool, schema, fn)).toBe(1), { timeout: 20_000, interval: 20 });
+}
+
+/** Resolves once exactly one inbound statement of `schema` waits on a lock (one the test holds). */
+export const waitForInboundLockWait = (pool: pg.Pool, schema: string): Promise<void> => waitForLockWait(pool, schema, 'ingest_inbound');
 

@@ -1,9 +1,9 @@
 import { createSwitchboard, type IngestInboundInput, type IngestInboundResult } from '@switchboard/core';
 import { ManualClock, simulatorDriver } from '@switchboard/core/testing';
 import pg from 'pg';
-import { describe, expect, it, vi } from 'vitest';
-import { postgresStore } from '../src/index.js';
-import { databaseUrl, freshSchema, inboundMessage, openPostgresStore } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { postgresStore, type PostgresStore } from '../src/index.js';
+import { databaseUrl, freshSchema, inboundMessage, lockWaits, openPostgresStore, waitForLockWait } from './helpers.js';
 
 const url = databaseUrl('inbound routing that does not wait');
 const at = new Date('2026-03-02T10:00:00Z');
@@ -23,13 +23,7 @@ async function withoutWaiting(pool: pg.Pool, schema: string, ingest: Promise<Ing
   );
   void answered.finally(() => (settled = true));
   const waited = (async () => {
-    while (!settled) {
-      const rows = await pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%ingest_inbound%' AND query LIKE $1`,
-        [`%${schema}%`],
-      );
-      if (rows.rows[0]!.n > 0) return 'waited' as const;
-    }
+    while (!settled) if ((await lockWaits(pool, schema, 'ingest_inbound')) > 0) return 'waited' as const;
     return 'done' as const;
   })();
   return Promise.race([answered, waited]);
@@ -48,51 +42,49 @@ async function lockAgent(pool: pg.Pool, schema: string, agentId: string) {
   };
 }
 
+/** One routed message ingested while another transaction holds `agentId`: checked to answer without waiting for it. */
+async function ingestWhileHeld(t: { pool: pg.Pool; schema: string; store: PostgresStore }, agentId: string, input: IngestInboundInput) {
+  const held = await lockAgent(t.pool, t.schema, agentId);
+  const ingest = t.store.ingestInbound(routed(input));
+  try {
+    expect(await withoutWaiting(t.pool, t.schema, ingest)).toBe('done');
+  } finally {
+    await held.release();
+  }
+  const result = await ingest;
+  if (result.duplicate) throw new Error('answered as a duplicate');
+  return result;
+}
+
 if (url) {
   describe('inbound routing inside the statement, on a Postgres server (migration 0031)', () => {
     // Routing in the inbound statement locks agents with SKIP LOCKED and takes no lock of its
     // own, so two statements routing at once run side by side and it never waits holding a lock.
 
     it('skips an agent another transaction holds and gives the ticket to the next candidate, without waiting', async () => {
-      const { pool, schema, store, close } = await openPostgresStore(url, 'rskip', 4);
+      const t = await openPostgresStore(url, 'rskip', 4);
       try {
         // Equal loads, never assigned: a1 ranks first (by id), a2 second.
-        for (const id of ['a1', 'a2']) await store.createAgent({ id, name: id, capacity: 5, status: 'online', branch: null, skills: [], at });
-        const held = await lockAgent(pool, schema, 'a1');
-        const ingest = store.ingestInbound(routed(inboundMessage(`wamid.${schema}.1`, '+201007770001')));
-        try {
-          expect(await withoutWaiting(pool, schema, ingest)).toBe('done');
-        } finally {
-          await held.release();
-        }
-        const result = await ingest;
-        if (result.duplicate) throw new Error('answered as a duplicate');
+        for (const id of ['a1', 'a2']) await t.store.createAgent({ id, name: id, capacity: 5, status: 'online', branch: null, skills: [], at });
+        const result = await ingestWhileHeld(t, 'a1', inboundMessage(`wamid.${t.schema}.1`, '+201007770001'));
         expect(result.routing?.assignment?.ticket.assigneeId).toBe('a2');
         expect(result.routing?.assignment?.event.type).toBe('assigned');
       } finally {
-        await close();
+        await t.close();
       }
     });
 
     it('leaves the ticket to core when every candidate that could take it is held (not "nobody can take it")', async () => {
-      const { pool, schema, store, close } = await openPostgresStore(url, 'rall', 4);
+      const t = await openPostgresStore(url, 'rall', 4);
       try {
-        await store.createAgent({ id: 'a1', name: 'a1', capacity: 5, status: 'online', branch: null, skills: [], at });
-        const held = await lockAgent(pool, schema, 'a1');
-        const ingest = store.ingestInbound(routed(inboundMessage(`wamid.${schema}.1`, '+201007770002')));
-        try {
-          expect(await withoutWaiting(pool, schema, ingest)).toBe('done');
-        } finally {
-          await held.release();
-        }
-        const result = await ingest;
-        if (result.duplicate) throw new Error('answered as a duplicate');
+        await t.store.createAgent({ id: 'a1', name: 'a1', capacity: 5, status: 'online', branch: null, skills: [], at });
+        const result = await ingestWhileHeld(t, 'a1', inboundMessage(`wamid.${t.schema}.1`, '+201007770002'));
         // No `routing`: core routes it as usual (and waits for the agent like any assignment).
         expect(result.routing).toBeUndefined();
         expect(result.ticket.status).toBe('queued');
         expect(result.ticket.assigneeId).toBeNull();
       } finally {
-        await close();
+        await t.close();
       }
     });
 
@@ -130,13 +122,7 @@ if (url) {
         try {
           receiving = sim.receive({ from: '+201007770005', text: 'hello' });
           // The statement skipped a1 and left the ticket to core; core's assignment waits for a1.
-          await vi.waitFor(async () => {
-            const waiting = await pool.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%assign_ticket%' AND query LIKE $1`,
-              [`%${schema}%`],
-            );
-            expect(waiting.rows[0]!.n).toBe(1);
-          }, { timeout: 20_000, interval: 20 });
+          await waitForLockWait(pool, schema, 'assign_ticket');
           expect(assigned).toEqual([]);
         } finally {
           await held.release();
@@ -163,16 +149,8 @@ if (url) {
         const closed = await store.changeTicketStatus({ ticketId: first.ticket.id, to: 'closed', actor: { type: 'system' }, reason: null, at });
         expect(closed.ok).toBe(true);
 
-        const held = await lockAgent(pool, schema, lastAssignee);
         const later = new Date(at.getTime() + 60_000);
-        const ingest = store.ingestInbound(routed({ ...inboundMessage(`wamid.${schema}.2`, phone, later), reopenWindowMs: 3_600_000 }));
-        try {
-          expect(await withoutWaiting(pool, schema, ingest)).toBe('done');
-        } finally {
-          await held.release();
-        }
-        const result = await ingest;
-        if (result.duplicate) throw new Error('answered as a duplicate');
+        const result = await ingestWhileHeld({ pool, schema, store }, lastAssignee, { ...inboundMessage(`wamid.${schema}.2`, phone, later), reopenWindowMs: 3_600_000 });
         expect(result.ticketOutcome).toBe('reopened');
         expect(result.routing).toBeUndefined();
         expect(result.ticket.assigneeId).toBeNull();

@@ -57,13 +57,12 @@ export function notifySql(
   first: number,
 ): { sql: string; params: string[] } {
   const channel = `$${first}`;
-  if (notified.payloads === null) {
-    return { sql: `(SELECT CASE WHEN pg_try_advisory_xact_lock(${presenceLockSql(channel)}) THEN 0 END)`, params: [notified.channel] };
-  }
+  const nobodyListens = `pg_try_advisory_xact_lock(${presenceLockSql(channel)})`;
+  if (notified.payloads === null) return { sql: `(SELECT CASE WHEN ${nobodyListens} THEN 0 END)`, params: [notified.channel] };
   const payloads = `$${first + 1}::text::json`;
   const send = `(SELECT count(*)::int FROM (SELECT pg_notify(${channel}, p) FROM json_array_elements_text(${payloads}) WITH ORDINALITY AS e(p, n) ORDER BY n) AS sent)`;
   return {
-    sql: db.kind === 'postgres' ? `(SELECT CASE WHEN pg_try_advisory_xact_lock(${presenceLockSql(channel)}) THEN 0 ELSE ${send} END)` : send,
+    sql: db.kind === 'postgres' ? `(SELECT CASE WHEN ${nobodyListens} THEN 0 ELSE ${send} END)` : send,
     params: [notified.channel, JSON.stringify(notified.payloads)],
   };
 }
